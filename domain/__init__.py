@@ -1,0 +1,101 @@
+"""Reference facts the system computes with, kept as data files beside this module.
+
+The office corrects a population estimate, adds a street name for a drug or changes a target threshold by
+editing a CSV/YAML file here; nothing else needs to change. `domain.md` in the spec says where each fact
+comes from.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+BANNER_CODE = "150823"
+LEGACY_BANNER_CODE = "152823"  # before 2003 (巴彦淖尔盟); identity numbers are never re-coded
+BANNER_NAME_ZH = "乌拉特前旗"
+BANNER_NAME_EN = "Urad Front Banner"
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a reference CSV in this folder."""
+    with open(HERE / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    zh: str
+    en: str
+
+
+@cache
+def townships() -> list[dict[str, str]]:
+    return read_csv("townships.csv")
+
+
+@cache
+def substances() -> list[dict[str, str]]:
+    return read_csv("substances.csv")
+
+
+@cache
+def enums() -> dict[str, dict[str, dict]]:
+    return yaml.safe_load((HERE / "enums.yaml").read_text(encoding="utf-8"))
+
+
+def _fold(text: str) -> str:
+    """Case- and width-insensitive key for matching labels (全角 brackets, spaces)."""
+    return text.strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+@cache
+def vocabulary(kind: str) -> dict[str, str]:
+    """Every accepted spelling of `kind` (an enum name, 'substance' or 'township') → its code."""
+    out: dict[str, str] = {}
+    if kind == "substance":
+        for s in substances():
+            names = [s["code"], s["name_zh"], s["name_en"], *filter(None, s["aliases"].split("|"))]
+            out.update({_fold(n): s["code"] for n in names})
+    elif kind == "township":
+        for t in townships():
+            names = [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]
+            out.update({_fold(n): t["code"] for n in names})
+    else:
+        for code, spec in enums()[kind].items():
+            out.update({_fold(n): code for n in [code, spec["en"], *spec["labels"]]})
+    return out
+
+
+def canonical(kind: str, value: str) -> str | None:
+    """The code for `value` in vocabulary `kind`, or None when it is not a known spelling."""
+    return vocabulary(kind).get(_fold(value))
+
+
+def codes(kind: str) -> list[str]:
+    """The codes of a vocabulary, in file order."""
+    if kind == "substance":
+        return [s["code"] for s in substances()]
+    if kind == "township":
+        return [t["code"] for t in townships()]
+    return list(enums()[kind])
+
+
+@cache
+def labels(kind: str) -> dict[str, Label]:
+    """Display labels (Chinese first label, English) of a vocabulary's codes."""
+    if kind == "substance":
+        return {s["code"]: Label(s["code"], s["name_zh"], s["name_en"]) for s in substances()}
+    if kind == "township":
+        rows = {t["code"]: Label(t["code"], t["name_zh"], t["name_en"]) for t in townships()}
+        rows[BANNER_CODE] = Label(BANNER_CODE, BANNER_NAME_ZH, BANNER_NAME_EN)
+        return rows
+    return {c: Label(c, s["labels"][0], s["en"]) for c, s in enums()[kind].items()}
+
+
+def banner_population() -> int:
+    return sum(int(t["population_est"]) for t in townships())

@@ -1,0 +1,1 @@
+"""Ingest: extracts in (CSV/XLSX), validated, pseudonymised, published to the warehouse."""

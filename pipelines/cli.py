@@ -1,0 +1,145 @@
+"""`python -m pipelines ingest|run|demo|status|rebuild` (contract.md §1).
+
+Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected,
+2 usage or configuration error. Messages are in Chinese and English.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import config
+import i18n
+import warehouse
+from pipelines import ingest as ingest_mod
+from pipelines.sources import names
+
+QUARANTINE_SHOWN = 20
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines", description="毒情监测预警 数据加载 / data loading")
+    sub = p.add_subparsers(dest="command", required=True)
+    ing = sub.add_parser("ingest", help="校验并加载一个来源的文件 / validate and load files of one source")
+    ing.add_argument("source", help=" | ".join(names()))
+    ing.add_argument("files", nargs="+", type=Path)
+    ing.add_argument("--snapshot-date", type=date.fromisoformat,
+                     help="登记快照日期（文件中没有数据日期列时）/ registry snapshot date when the file has none")
+    sub.add_parser("run", help="加载 $DATA_DIR/landing/<来源>/ 下的新文件 / load new files under $DATA_DIR/landing")
+    demo = sub.add_parser("demo", help="生成演示数据 / write synthetic extracts")
+    demo.add_argument("--out", type=Path)
+    demo.add_argument("--scale", choices=["county", "national"], default="county")
+    demo.add_argument("--seed", type=int, default=20231)
+    status = sub.add_parser("status", help="最近的加载记录 / recent runs")
+    status.add_argument("--limit", type=int, default=30)
+    sub.add_parser("rebuild", help="由已存事实重算全部专题表 / recompute every mart")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.source not in names():
+        raise UsageError(i18n.both("cli_unknown_source", source=args.source, choices=", ".join(names())))
+    for f in args.files:
+        if not f.is_file():
+            raise UsageError(i18n.both("cli_file_not_found", file=f))
+    return _report(ingest_mod.ingest(args.source, list(args.files), args.snapshot_date))
+
+
+def landing_files() -> dict[str, list[Path]]:
+    """New files under $DATA_DIR/landing/<source>/ (already loaded content is left out)."""
+    root = config.path("data_dir") / "landing"
+    done = _loaded_hashes()
+    found = {}
+    for source in names():
+        files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+        new = [p for p in files if ingest_mod.sha256_of(p) not in done]
+        if new:
+            found[source] = new
+    return found
+
+
+def _loaded_hashes() -> set[str]:
+    try:
+        con = warehouse.connect_readonly()
+    except FileNotFoundError:
+        return set()
+    with con:
+        return ingest_mod.loaded_hashes(con)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    todo = landing_files()
+    if not todo:
+        print(i18n.both("cli_no_new_files", dir=config.path("data_dir") / "landing"))
+        return 0
+    results = [r for source, files in todo.items() for r in ingest_mod.ingest(source, files)]
+    return _report(results)
+
+
+def _report(results: list[ingest_mod.FileResult]) -> int:
+    marks = {"loaded": "✔", "rejected": "✘", "skipped": "–"}
+    for r in results:
+        print(f"{marks[r.status]} [{r.source}] {r.file_name}: {r.message}")
+        for q in r.quarantine[:QUARANTINE_SHOWN]:
+            ref = f" [{q['record_ref']}]" if q["record_ref"] else ""
+            print(f"    第{q['row_number']}行 / row {q['row_number']}{ref}: {q['reasons']}")
+        if len(r.quarantine) > QUARANTINE_SHOWN:
+            print(f"    … +{len(r.quarantine) - QUARANTINE_SHOWN}（python -m pipelines status）")
+    count = {s: sum(r.status == s for r in results) for s in marks}
+    print(i18n.both("cli_ingest_summary", files=len(results), **count))
+    return 1 if count["rejected"] else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines import demo
+
+    out = args.out or config.path("data_dir") / "landing"
+    demo.generate(out, scale=args.scale, seed=args.seed)
+    print(i18n.both("cli_demo_written", dir=out))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    try:
+        con = warehouse.connect_readonly()
+    except FileNotFoundError:
+        raise UsageError(i18n.both("cli_no_warehouse"))
+    with con:
+        frame = con.execute(
+            "select started_at, source, file_name, status, rows_read, rows_loaded, rows_quarantined, message "
+            "from pipeline_runs order by started_at desc limit ?", [args.limit]).df()
+        print(f"version {warehouse.version(con)}")
+    frame["status"] = frame["status"].map(lambda s: i18n.both(f"status_{s}"))
+    print(frame.to_string(index=False, max_colwidth=80))
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    if not warehouse.live_path().exists():
+        raise UsageError(i18n.both("cli_no_warehouse"))
+    with warehouse.publishing() as con:
+        pass
+    with warehouse.connect_readonly() as con:
+        print(i18n.both("cli_published", version=warehouse.version(con)))
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "run": cmd_run, "demo": cmd_demo, "status": cmd_status, "rebuild": cmd_rebuild}

@@ -1,0 +1,214 @@
+"""Loading extract files: read → normalise → validate → quarantine or store, then publish once.
+
+Every file of one command is processed inside one new warehouse copy, each in its own transaction: a file
+either loads whole (its bad rows quarantined) or leaves no fact behind. The copy is published atomically
+at the end (`warehouse.publishing`), so readers never see half a load and a crash changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from tqdm import tqdm
+
+import config
+import i18n
+import warehouse
+from pipelines import normalise, privacy, read, validate
+from pipelines.sources import Source, sources
+
+
+@dataclass
+class FileResult:
+    source: str
+    file_name: str
+    sha256: str
+    status: str = "loaded"              # loaded | rejected | skipped
+    rows_read: int = 0
+    rows_loaded: int = 0
+    encoding: str | None = None
+    quarantine: list[dict] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def message(self) -> str:
+        return "; ".join(self.messages)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select file_sha256 from pipeline_runs where status = 'loaded'").fetchall()}
+
+
+def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = None,
+           progress: bool = True) -> list[FileResult]:
+    """Validate and load files of one source; one new warehouse version for the lot."""
+    source = sources()[source_name]
+    key = privacy.load_key()
+    today = date.today()
+    results = []
+    with warehouse.publishing() as con:
+        done = loaded_hashes(con)
+        bar = tqdm(paths, desc=source_name, unit="file", disable=not progress)
+        for path in bar:
+            bar.set_postfix_str(path.name)
+            result = FileResult(source_name, path.name, sha256_of(path))
+            if result.sha256 in done:
+                result.status = "skipped"
+                result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, result.sha256)))
+            else:
+                _load_file(con, source, path, result, today, key, snapshot_date)
+                if result.status == "loaded":
+                    done.add(result.sha256)
+            _record(con, result)
+            results.append(result)
+    return results
+
+
+def _loaded_when(con: duckdb.DuckDBPyConnection, sha: str) -> str:
+    when = warehouse.scalar(con, "select max(started_at) from pipeline_runs where file_sha256 = ? "
+                                 "and status = 'loaded'", [sha])
+    return str(when)[:19] if when else "?"
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, result: FileResult,
+               today: date, key: bytes, snapshot_date: date | None) -> None:
+    con.execute("begin transaction")
+    try:
+        raw = read.read_into(con, source, path)
+        result.rows_read, result.encoding = raw.rows_read, raw.encoding
+        if raw.ignored:
+            result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
+        normalise.build(con, source, raw.present, today, key, snapshot_date)
+        frame = con.execute(f"select {', '.join(_suite_columns(con, source))} from norm").df()
+        outcome = validate.run(source.name, validate.frame_for(source.name, frame), today)
+        result.quarantine = _quarantine_rows(con, source, raw, outcome)
+        if outcome.file_failures:
+            raise read.FileRejected(i18n.both("file_rule_failed", rule="; ".join(outcome.file_failures)))
+        _check_share(len(result.quarantine), raw.rows_read)
+        result.rows_loaded = _store(con, source, result)
+        con.execute("commit")
+        result.messages.insert(0, i18n.both("file_loaded", loaded=result.rows_loaded,
+                                            quarantined=len(result.quarantine)))
+        _store_validation(con, source, result.run_id, outcome)
+    except read.FileRejected as exc:
+        con.execute("rollback")
+        result.status = "rejected"
+        result.rows_loaded = 0
+        result.messages.insert(0, str(exc))
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("drop table if exists raw; drop table if exists norm")
+
+
+def _suite_columns(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
+    have = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
+    wanted = validate.suite_columns_needed(source.name)
+    return [c for c in wanted if c in have]
+
+
+def _check_share(bad: int, total: int) -> None:
+    limit = float(config.get("quarantine_max_percent"))
+    if total and bad / total * 100 > limit:
+        raise read.FileRejected(i18n.both("file_too_many_bad_rows", bad=bad, total=total,
+                                          share=f"{bad / total * 100:.1f}", limit=f"{limit:g}"))
+
+
+def _stored_name(source: Source) -> dict[str, str]:
+    """Stored column → extract column, to name columns as the data team's file does."""
+    names = {c.target: c.name for c in source.columns}
+    names["person_key"] = "id_number"
+    names["sex"] = "sex"
+    return names
+
+
+def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.RawFile,
+                     outcome: validate.Outcome) -> list[dict]:
+    """One entry per bad row: parse problems first, then the suite's failures on other columns."""
+    zh = {c.name: c.zh for c in source.columns}
+    names = _stored_name(source)
+    reasons: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for row, detail in raw.malformed:
+        reasons[row].append(("", i18n.both("row_malformed", detail=detail)))
+    parsed = con.execute("select row_number, issues from norm where len(issues) > 0").fetchall()
+    for row, issues in parsed:
+        for issue in issues:
+            column, kind = issue.split(":", 1)
+            reasons[row].append((column, f"{zh.get(column, column)}({column}): {i18n.both('issue_' + kind)}"))
+    for row, failures in outcome.row_reasons.items():
+        flagged = {c for c, _ in reasons.get(row, [])}
+        for columns, text in failures:
+            extract_cols = ",".join(names.get(c, c) for c in columns.split(","))
+            if not set(extract_cols.split(",")) & flagged:
+                reasons[row].append((extract_cols, text))
+    refs = dict(con.execute("select row_number, record_ref from norm where row_number in (select unnest(?))",
+                            [list(reasons)]).fetchall()) if reasons else {}
+    return [{"row_number": row, "record_ref": refs.get(row),
+             "columns": ",".join(dict.fromkeys(c for c, _ in items if c)),
+             "reasons": "; ".join(dict.fromkeys(t for _, t in items))}
+            for row, items in sorted(reasons.items())]
+
+
+def _store(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) -> int:
+    """Replace stored rows that share a key with this file's good rows, then insert them."""
+    bad = pd.DataFrame({"row_number": [q["row_number"] for q in result.quarantine]}, dtype="int64")
+    con.register("bad_rows", bad)
+    con.execute("create or replace temp table good as select * from norm anti join bad_rows using (row_number)")
+    con.unregister("bad_rows")
+    match = " and ".join(f"t.{k} = g.{k}" for k in source.key)
+    if source.name == "registry":
+        dates = [str(r[0]) for r in con.execute("select distinct snapshot_date from good").fetchall()]
+        if warehouse.scalar(con, f"select count(*) from {source.table} where snapshot_date in "
+                                 "(select snapshot_date from good)"):
+            result.messages.append(i18n.both("file_replaced_snapshot", date=", ".join(dates)))
+    con.execute(f"delete from {source.table} t where exists (select 1 from good g where {match})")
+    stored = [r[0] for r in con.execute(f"select column_name from (describe {source.table})").fetchall()]
+    have = {r[0] for r in con.execute("select column_name from (describe good)").fetchall()}
+    cols = [c for c in stored if c in have]
+    con.execute(f"insert into {source.table} (run_id, {', '.join(cols)}) "
+                f"select ?, {', '.join(cols)} from good", [result.run_id])
+    count = warehouse.scalar(con, "select count(*) from good")
+    con.execute("drop table good")
+    return count
+
+
+def _store_validation(con: duckdb.DuckDBPyConnection, source: Source, run_id: str,
+                      outcome: validate.Outcome) -> None:
+    for r in outcome.results:
+        con.execute("insert into validation_results values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, source.name, r["expectation"], r["column_name"], r["description"], r["success"],
+                     r["element_count"], r["unexpected_count"]])
+
+
+def _record(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:
+    con.execute(
+        "insert into pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (select value from warehouse_meta "
+        "where key = 'version'))",
+        [result.run_id, result.source, result.file_name, result.sha256, result.started_at.replace(tzinfo=None),
+         datetime.now(timezone.utc).replace(tzinfo=None), result.status, result.rows_read, result.rows_loaded,
+         len(result.quarantine), result.message, result.encoding],
+    )
+    if result.quarantine:
+        q = pd.DataFrame(result.quarantine)
+        q.insert(0, "file_name", result.file_name)
+        q.insert(0, "source", result.source)
+        q.insert(0, "run_id", result.run_id)
+        con.register("q", q)
+        con.execute("insert into quarantine by name select * from q")
+        con.unregister("q")

@@ -1,0 +1,142 @@
+"""Raw text to typed values, in DuckDB SQL generated from the source's column types.
+
+Creates temp table `norm`: `row_number`, one typed column per source column (under its stored name), and
+`issues`, the list of `column:kind` parse problems of the row (an unparseable date, an unknown township, a
+bad identity number...). Identity numbers become keyed pseudonyms here and go no further; `record_ref`
+carries a masked form for quarantine messages.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+import domain
+from domain import identity
+from pipelines.privacy import hmac_sql
+from pipelines.sources import Column, Source
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+BELOW_LOQ_TOKENS = ["", "<loq", "＜loq", "nd", "n.d.", "未检出", "<lod", "bloq"]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _clean(col: str) -> str:
+    return f"nullif(trim({col}), '')"
+
+
+def fold(sql: str) -> str:
+    """SQL twin of `domain._fold`: lower case, ASCII brackets, no spaces."""
+    return f"replace(replace(replace(lower(trim({sql})), '（', '('), '）', ')'), ' ', '')"
+
+
+def _vocab_case(kind: str, col: str, extra: tuple[str, ...]) -> str:
+    pairs = dict(domain.vocabulary(kind))
+    pairs.update({domain._fold(e): e for e in extra})
+    whens = " ".join(f"when {_quote(k)} then {_quote(v)}" for k, v in pairs.items())
+    return f"case {fold(col)} {whens} end"
+
+
+def _date(col: str) -> str:
+    formats = ", ".join(_quote(f) for f in DATE_FORMATS)
+    text = f"regexp_replace(trim({col}), '\\s+00:00:00(\\.0+)?$', '')"
+    return f"try_strptime({text}, [{formats}])::date"
+
+
+def _number(col: str) -> str:
+    value = f"try_cast(replace(trim({col}), ',', '') as double)"
+    return f"case when isfinite({value}) then {value} end"
+
+
+def typed(column: Column, col: str) -> str:
+    """SQL expression of the typed value of raw column `col` (NULL when empty or unparseable)."""
+    t = column.type
+    if t == "text":
+        return _clean(col)
+    if t == "date":
+        return _date(col)
+    if t == "number":
+        return _number(col)
+    if t == "integer":
+        return f"case when {_number(col)} = round({_number(col)}) then {_number(col)}::bigint end"
+    if t == "concentration":
+        return f"case when not {_below_loq(col)} then {_number(col)} end"
+    if t == "vocab":
+        return _vocab_case(column.vocab, col, column.extra)
+    if t == "period":
+        return f"case when regexp_full_match(upper(trim({col})), '\\d{{4}}(H[12]|Q[1-4])?') then upper(trim({col})) end"
+    if t == "unit":
+        return _vocab_case("township", col, (domain.BANNER_CODE,)).replace(
+            "end", f"when {_quote(domain._fold(domain.BANNER_NAME_ZH))} then {_quote(domain.BANNER_CODE)} end")
+    raise ValueError(f"no typed form for column type {t}")
+
+
+def _below_loq(col: str) -> str:
+    return f"coalesce({fold(col)}, '') in ({', '.join(map(_quote, BELOW_LOQ_TOKENS))})"
+
+
+def _given(column: Column, col: str) -> str:
+    """SQL: the cell holds something that should have parsed (a below-LOQ token is a valid reading)."""
+    if column.type == "concentration":
+        return f"not {_below_loq(col)}"
+    return f"{_clean(col)} is not null"
+
+
+def issue_kind(column: Column) -> str:
+    return {"text": "", "date": "date", "number": "number", "integer": "integer", "concentration": "concentration",
+            "vocab": "vocab", "period": "period", "unit": "vocab"}[column.type]
+
+
+def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
+          key: bytes, snapshot_date: date | None = None) -> None:
+    """Create temp table `norm` from temp table `raw`."""
+    cols = [c for c in source.columns if c.type != "dropped"]
+    select, issues = ["row_number"], []
+    for c in cols:
+        raw = c.name if c.name in present else "null::varchar"
+        if c.name == "snapshot_date" and snapshot_date is not None:
+            raw = _quote(snapshot_date.isoformat())
+        if c.type == "id_number":
+            select.append(f"upper(trim({raw})) as __id")
+            continue
+        select.append(f"{typed(c, raw)} as {c.target}")
+        if c.flag:
+            select.append(f"{_below_loq(raw)} as {c.flag}")
+        if issue_kind(c):
+            select.append(f"{_given(c, raw)} as __given_{c.target}")
+            issues.append(f"case when __given_{c.target} and {c.target} is null then '{c.name}:{issue_kind(c)}' end")
+    con.execute(f"create or replace temp table norm_typed as select {', '.join(select)} from raw")
+    _finish(con, source, cols, issues, today, key)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], issues: list[str],
+            today: date, key: bytes) -> None:
+    """Second pass: identity numbers (checks, pseudonym, cross-checks) and the issue list."""
+    keep = [c.target for c in cols if c.type not in {"id_number"}]
+    extra_select, extra_issues = [], []
+    id_col = next((c for c in cols if c.type == "id_number"), None)
+    if id_col is not None:
+        problem = identity.problem_sql("__id", today)
+        extra_select.append(f"case when {problem} is null then {hmac_sql('__id', key)} end as person_key")
+        extra_issues.append(f"case when __id is not null and __id <> '' then "
+                            f"'{id_col.name}:' || {problem} end")
+        if "declared_sex" in keep:
+            extra_select += [f"case when {problem} is null then {identity.sex_sql('__id')} end as sex",
+                             f"case when {problem} is null then "
+                             f"date_part('year', age(snapshot_date, {identity.birth_sql('__id')}))::integer "
+                             "end as age_years"]
+            extra_issues += [
+                f"case when {problem} is null and declared_sex is not null and declared_sex <> "
+                f"{identity.sex_sql('__id')} then 'sex:sex_mismatch' end",
+                f"case when {problem} is null and birth_date is not null and birth_date <> "
+                f"{identity.birth_sql('__id')} then 'birth_date:birth_mismatch' end",
+            ]
+    ref = identity.mask_sql("__id") if source.ref == "id_number" else source.column(source.ref).target
+    all_issues = ", ".join(issues + extra_issues) or "null"
+    columns = keep + [c.flag for c in cols if c.flag] + extra_select + [
+        f"{ref} as record_ref", f"list_filter([{all_issues}], lambda x: x is not null) as issues"]
+    con.execute(f"create or replace temp table norm as select row_number, {', '.join(columns)} from norm_typed")
+    con.execute("drop table norm_typed")

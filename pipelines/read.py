@@ -1,0 +1,188 @@
+"""Reading an extract file into a raw, all-text DuckDB table with 1-based data row numbers.
+
+Only the columns the source knows are read; dropped columns (names) and unknown extras never reach a table.
+Problems with the file as a whole raise `FileRejected` with a bilingual message.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+import duckdb
+import numpy as np
+import pandas as pd
+
+import i18n
+from warehouse import scalar
+from pipelines.sources import Source, sources
+
+ACCEPTED_ENCODINGS = {"utf_8", "gb18030", "gbk", "gb2312", "ascii", "hz"}  # charset-normalizer names
+SNIFF_BYTES = 256 * 1024
+
+
+class FileRejected(Exception):
+    """The whole file is refused; nothing from it is loaded."""
+
+
+@dataclass
+class RawFile:
+    encoding: str
+    rows_read: int
+    present: list[str]                            # source columns found in the header
+    ignored: list[str] = field(default_factory=list)
+    malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name of a CSV file's bytes: UTF-8 (with or without BOM), else GBK/GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:SNIFF_BYTES]).best()
+    if best is None or best.encoding not in ACCEPTED_ENCODINGS:
+        raise FileRejected(i18n.both("file_encoding"))
+    try:
+        return data.decode("gb18030"), "gb18030"  # GB18030 is a superset of GBK and GB2312
+    except UnicodeDecodeError as exc:
+        raise FileRejected(i18n.both("file_encoding")) from exc
+
+
+def _header_key(text: str) -> str:
+    return str(text).strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
+
+
+def map_header(source: Source, header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Positions of the source's columns in `header` (English or Chinese names), and the ignored extras."""
+    names = {}
+    for c in source.columns:
+        names[_header_key(c.name)] = c.name
+        names[_header_key(c.zh)] = c.name
+    found: dict[str, int] = {}
+    ignored, twice = [], []
+    for i, h in enumerate(header):
+        name = names.get(_header_key(h))
+        if name is None:
+            ignored.append(str(h).strip())
+        elif name in found:
+            twice.append(name)
+        else:
+            found[name] = i
+    if twice:
+        raise FileRejected(i18n.both("file_duplicate_columns", columns=", ".join(twice)))
+    missing = [c for c in source.required if c not in found]
+    if missing:
+        message = i18n.both("file_missing_columns", columns=", ".join(missing))
+        guess = guess_source(header)
+        if guess and guess != source.name:
+            message += "; " + i18n.both("file_wrong_source", guess=guess, source=source.name)
+        raise FileRejected(message)
+    return found, [h for h in ignored if h]
+
+
+def guess_source(header: list[str]) -> str | None:
+    """The source whose column names best match `header` (to explain a file given to the wrong source)."""
+    keys = {_header_key(h) for h in header}
+    scores = {
+        s.name: sum(_header_key(c.name) in keys or _header_key(c.zh) in keys for c in s.columns)
+        for s in sources().values()
+    }
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 3 else None
+
+
+def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+    """Create temp table `raw` (row_number + one VARCHAR column per source column found)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return _read_csv(con, source, path)
+        if suffix in {".xlsx", ".xlsm"}:
+            return _read_xlsx(con, source, path)
+    except FileRejected:
+        raise
+    except (OSError, ValueError, duckdb.Error, KeyError) as exc:
+        raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
+    raise FileRejected(i18n.both("file_format", suffix=suffix or "(none)"))
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+    data = path.read_bytes()
+    text, encoding = decode(data)
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if not any(h.strip() for h in header):
+        raise FileRejected(i18n.both("file_empty"))
+    positions, ignored = map_header(source, header)
+    with _as_utf8(path, text if encoding != "utf-8" else None) as utf8_path:
+        del text, data
+        all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
+        picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
+        con.execute(
+            f"create or replace temp table raw_unnumbered as select {picked} from read_csv('{utf8_path}', "
+            f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
+            "store_rejects=true, rejects_table='raw_rejects', rejects_scan='raw_rejects_scan', auto_detect=false)"
+        )
+    rejects = con.execute("select distinct line - 1, error_type from raw_rejects order by 1").fetchall()
+    con.execute("drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
+    malformed = [(int(line), str(err)) for line, err in rejects]
+    _number_rows(con, [m[0] for m in malformed])
+    rows = scalar(con, "select count(*) from raw")
+    if rows == 0 and not malformed:
+        raise FileRejected(i18n.both("file_empty"))
+    return RawFile(encoding, rows + len(malformed), list(positions), ignored, malformed)
+
+
+@contextmanager
+def _as_utf8(path: Path, text: str | None) -> Iterator[str]:
+    """A path DuckDB can read: the file itself when it is plain UTF-8, else a transcoded temporary copy."""
+    if text is None:
+        yield str(path).replace("'", "''")
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8") as tmp:
+        tmp.write(text)
+        tmp.flush()
+        yield tmp.name
+
+
+def _struct(cols: dict[str, str]) -> str:
+    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
+    """Give `raw_unnumbered` its file row numbers, counting the malformed lines the reader skipped.
+
+    DuckDB keeps insertion order, so the k-th stored row is the k-th well-formed data row of the file.
+    """
+    n = scalar(con, "select count(*) from raw_unnumbered")
+    numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64), np.array(skipped, dtype=np.int64))
+    con.register("row_numbers", pd.DataFrame({"row_number": numbers[:n]}))
+    con.execute(
+        "create or replace temp table raw as select r.row_number, u.* "
+        "from row_numbers r positional join raw_unnumbered u"
+    )
+    con.unregister("row_numbers")
+    con.execute("drop table raw_unnumbered")
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
+    header = [str(c) for c in frame.columns]
+    positions, ignored = map_header(source, header)
+    frame = frame.iloc[:, list(positions.values())]
+    frame.columns = list(positions)
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise FileRejected(i18n.both("file_empty"))
+    frame.insert(0, "row_number", np.asarray(frame.index, dtype=np.int64) + 1)
+    con.register("xlsx_frame", frame.astype({c: "object" for c in positions}))
+    con.execute("create or replace temp table raw as select * from xlsx_frame")
+    con.unregister("xlsx_frame")
+    return RawFile("xlsx", len(frame), list(positions), ignored, [])

@@ -1,0 +1,78 @@
+"""The five extract sources: their columns (`sources.yaml`) and their validation suites (`expectations/`)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+import config
+
+SPEC_FILE = Path(__file__).with_name("sources.yaml")
+SUITES_DIR = config.ROOT / "expectations"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str          # English header, as in contract.md §2
+    zh: str            # Chinese header
+    type: str
+    target: str        # name of the stored column
+    vocab: str | None = None
+    extra: tuple[str, ...] = ()
+    flag: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    table: str
+    key: tuple[str, ...]
+    ref: str
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> list[str]:
+        """Columns that must be in the file's header (contract.md §2, marked ●)."""
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@cache
+def sources() -> dict[str, Source]:
+    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    return {
+        name: Source(
+            name=name,
+            table=s["table"],
+            key=tuple(s["key"]),
+            ref=s["ref"],
+            columns=tuple(
+                Column(name=c, zh=v["zh"], type=v["type"], target=v.get("to", c), vocab=v.get("vocab"),
+                       extra=tuple(v.get("extra", ())), flag=v.get("flag"),
+                       required=v.get("required", False))
+                for c, v in s["columns"].items()
+            ),
+        )
+        for name, s in spec.items()
+    }
+
+
+def names() -> list[str]:
+    return list(sources())
+
+
+@cache
+def suite_dict(source: str) -> dict:
+    """The source's Great Expectations suite as stored in expectations/<source>.json."""
+    return json.loads((SUITES_DIR / f"{source}.json").read_text(encoding="utf-8"))
+
+
+def suite_columns(source: str, expectation_type: str) -> list[str]:
+    """The `column` of every expectation of one type in a suite, in suite order."""
+    return [e["kwargs"]["column"] for e in suite_dict(source)["expectations"] if e["type"] == expectation_type]

@@ -1,0 +1,156 @@
+"""The DuckDB warehouse: schema, marts and atomic publishing.
+
+Writers never touch the live file. `publishing()` copies it (or starts an empty one), hands out a
+read-write connection to the copy, rebuilds the marts, checkpoints, and moves the copy over the live file
+with `os.replace`. Readers that already have the old file open keep reading it; new connections see the new
+version. A crash at any moment leaves the live file as it was, and the next writer clears the leftovers.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+import config
+import domain
+
+HERE = Path(__file__).resolve().parent
+MARTS_DIR = HERE / "marts"
+TMP_SUFFIX = ".building"
+
+
+def live_path() -> Path:
+    return config.path("warehouse_path")
+
+
+def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the live warehouse (FileNotFoundError when none was published yet)."""
+    path = path or live_path()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return duckdb.connect(str(path), read_only=True)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first value of a query (None when it returns no row).
+
+    DuckDB 2.0 keeps a result open until it is fully fetched, and refuses other work on the connection
+    meanwhile: fetch everything, never `fetchone()`.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def version(con: duckdb.DuckDBPyConnection) -> str | None:
+    return scalar(con, "select value from warehouse_meta where key = 'version'")
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time; the OS drops the lock if the writer dies (kill -9 included)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _new_version() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _clear_leftovers(path: Path) -> None:
+    for stale in path.parent.glob(path.name + TMP_SUFFIX + "*"):
+        stale.unlink()
+
+
+@contextmanager
+def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a fresh copy of the warehouse, then publish it atomically.
+
+    If the block raises, the copy is thrown away and the live warehouse is untouched.
+    """
+    path = path or live_path()
+    with writer_lock(path):
+        _clear_leftovers(path)
+        building = path.with_name(f"{path.name}{TMP_SUFFIX}-{os.getpid()}")
+        if path.exists():
+            shutil.copyfile(path, building)
+        con = duckdb.connect(str(building))
+        try:
+            apply_schema(con)
+            stamp_version(con)
+            yield con
+            build_marts(con)
+            con.execute("update warehouse_meta set value = ? where key = 'published_at'", [_now()])
+            con.execute("checkpoint")
+            con.close()
+            _fsync(building)
+            os.replace(building, path)
+            _fsync(path.parent)
+        except BaseException:
+            con.close()
+            building.unlink(missing_ok=True)
+            Path(str(building) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((HERE / "schema.sql").read_text(encoding="utf-8"))
+
+
+def stamp_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Give the warehouse being built its version id (briefings archive the version they came from)."""
+    v = _new_version()
+    con.execute("insert or replace into warehouse_meta values ('version', ?), ('published_at', ?)", [v, _now()])
+    return v
+
+
+REFERENCE_TABLES = {
+    "ref_townships": "townships.csv",
+    "ref_substances": "substances.csv",
+    "ref_targets": "targets.csv",
+    "ref_five_never": "five_never.csv",
+    "ref_plan_tasks": "plan-tasks.csv",
+}
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)load the domain's reference tables (all text) so that marts can join them."""
+    for table, file in REFERENCE_TABLES.items():
+        con.execute(f"create or replace table {table} as select * from "
+                    f"read_csv('{domain.HERE / file}', header=true, all_varchar=true)")
+
+
+def mart_files() -> list[Path]:
+    """Mart SQL files in build order (the numeric prefix orders dependencies)."""
+    return sorted(MARTS_DIR.glob("*.sql"))
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every mart from the stored facts, with the current settings as SQL variables."""
+    load_reference(con)
+    for name in config.registry():
+        value = config.get(name)
+        if isinstance(value, (int, float, str)):
+            con.execute(f"set variable {name} = ?", [value])
+    for sql_file in mart_files():
+        con.execute(sql_file.read_text(encoding="utf-8"))

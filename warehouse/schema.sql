@@ -1,0 +1,124 @@
+-- Stored facts and bookkeeping. Marts (warehouse/marts/*.sql) are recomputed from these at every load.
+-- Identity numbers, names and birth dates appear nowhere: persons are `person_key` pseudonyms.
+
+create table if not exists warehouse_meta (
+    key varchar primary key,
+    value varchar
+);
+
+create table if not exists pipeline_runs (
+    run_id varchar,              -- one id per file processed
+    source varchar,
+    file_name varchar,           -- base name only (paths can carry personal folder names)
+    file_sha256 varchar,
+    started_at timestamp,
+    finished_at timestamp,
+    status varchar,              -- loaded | rejected | skipped
+    rows_read bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    message varchar,             -- bilingual, never personal data
+    encoding varchar,
+    warehouse_version varchar    -- the version published by this run
+);
+
+create table if not exists quarantine (
+    run_id varchar,
+    source varchar,
+    file_name varchar,
+    row_number bigint,           -- 1 = first data row
+    record_ref varchar,          -- a way back to the record: sample/case id, or a masked identity number
+    columns varchar,             -- the columns at fault, comma-separated
+    reasons varchar              -- bilingual reasons, '; '-separated
+);
+
+create table if not exists validation_results (
+    run_id varchar,
+    source varchar,
+    expectation varchar,         -- GX expectation type
+    column_name varchar,
+    description varchar,
+    success boolean,
+    element_count bigint,
+    unexpected_count bigint
+);
+
+create table if not exists fact_wastewater (
+    run_id varchar,
+    sample_id varchar,
+    site_id varchar,
+    site_name varchar,
+    township_code varchar,
+    sample_date date,
+    flow_m3_d double,
+    population_served bigint,
+    substance varchar,
+    concentration_ng_l double,   -- null when below LOQ
+    below_loq boolean,
+    loq_ng_l double,
+    lab varchar
+);
+
+create table if not exists fact_hair (
+    run_id varchar,
+    sample_id varchar,
+    collection_date date,
+    township_code varchar,
+    person_key varchar,
+    subject_group varchar,
+    segment_cm varchar,
+    substance varchar,
+    concentration_ng_mg double,  -- null when not detected
+    lab_result varchar           -- positive | negative | null, as the lab reported it
+);
+
+create table if not exists fact_registry (
+    run_id varchar,
+    snapshot_date date,
+    person_key varchar,
+    sex varchar,                 -- from the identity number
+    age_years integer,           -- at the snapshot date; the birth date itself is not kept
+    township_code varchar,
+    household_region varchar,
+    is_local boolean,            -- household registered in 150823 or legacy 152823
+    first_found_date date,
+    last_found_date date,
+    primary_drug varchar,
+    control_status varchar,
+    order_date date,
+    reported boolean,
+    risk_level varchar,
+    last_face_check_date date,
+    info_verified boolean,
+    is_student boolean,
+    employment_support boolean,
+    case_worker_id varchar
+);
+
+create table if not exists fact_cases (
+    run_id varchar,
+    case_id varchar,
+    filed_date date,
+    solved_date date,
+    township_code varchar,       -- 9-digit code, or '外地' for outflow records
+    category varchar,
+    case_type varchar,
+    drug varchar,
+    seized_g double,
+    plants bigint,
+    suspects bigint,
+    minor_suspects bigint,
+    outflow_suspects bigint,
+    involves_out_of_control_user boolean,
+    severity varchar,
+    target_level varchar
+);
+
+create table if not exists fact_indicators (
+    run_id varchar,
+    period varchar,              -- 2024, 2024H1 or 2024Q3
+    unit_code varchar,           -- township code or 150823
+    indicator varchar,
+    value double,
+    source varchar
+);
