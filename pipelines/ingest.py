@@ -90,7 +90,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
                today: date, key: bytes, snapshot_date: date | None) -> None:
     con.execute("begin transaction")
     try:
-        raw = read.read_into(con, source, path)
+        raw = read.read_into(con, source, path, ("snapshot_date",) if snapshot_date else ())
         result.rows_read, result.encoding = raw.rows_read, raw.encoding
         if raw.ignored:
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))

@@ -64,6 +64,8 @@ def typed(column: Column, col: str) -> str:
         return f"case when {_number(col)} = round({_number(col)}) then {_number(col)}::bigint end"
     if t == "concentration":
         return f"case when not {_below_loq(col)} then {_number(col)} end"
+    if t == "vocab" and column.vocab == "yesno":
+        return f"({_vocab_case(column.vocab, col, column.extra)})::boolean"
     if t == "vocab":
         return _vocab_case(column.vocab, col, column.extra)
     if t == "period":

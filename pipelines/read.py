@@ -60,8 +60,11 @@ def _header_key(text: str) -> str:
     return str(text).strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 
 
-def map_header(source: Source, header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Positions of the source's columns in `header` (English or Chinese names), and the ignored extras."""
+def map_header(source: Source, header: list[str], supplied: tuple[str, ...] = ()) -> tuple[dict[str, int], list[str]]:
+    """Positions of the source's columns in `header` (English or Chinese names), and the ignored extras.
+
+    `supplied` columns are given on the command line (a registry's --snapshot-date) and need no header.
+    """
     names = {}
     for c in source.columns:
         names[_header_key(c.name)] = c.name
@@ -78,7 +81,7 @@ def map_header(source: Source, header: list[str]) -> tuple[dict[str, int], list[
             found[name] = i
     if twice:
         raise FileRejected(i18n.both("file_duplicate_columns", columns=", ".join(twice)))
-    missing = [c for c in source.required if c not in found]
+    missing = [c for c in source.required if c not in found and c not in supplied]
     if missing:
         message = i18n.both("file_missing_columns", columns=", ".join(missing))
         guess = guess_source(header)
@@ -99,28 +102,29 @@ def guess_source(header: list[str]) -> str | None:
     return best if scores[best] >= 3 else None
 
 
-def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path,
+              supplied: tuple[str, ...] = ()) -> RawFile:
     """Create temp table `raw` (row_number + one VARCHAR column per source column found)."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return _read_csv(con, source, path)
+            return _read_csv(con, source, path, supplied)
         if suffix in {".xlsx", ".xlsm"}:
-            return _read_xlsx(con, source, path)
+            return _read_xlsx(con, source, path, supplied)
     except FileRejected:
         raise
-    except (OSError, ValueError, duckdb.Error, KeyError) as exc:
+    except Exception as exc:  # whatever a damaged file makes a reader raise, the file is unreadable
         raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
     raise FileRejected(i18n.both("file_format", suffix=suffix or "(none)"))
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
     data = path.read_bytes()
     text, encoding = decode(data)
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
-    positions, ignored = map_header(source, header)
+    positions, ignored = map_header(source, header, supplied)
     with _as_utf8(path, text if encoding != "utf-8" else None) as utf8_path:
         del text, data
         all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
@@ -172,10 +176,10 @@ def _number_rows(con: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
     con.execute("drop table raw_unnumbered")
 
 
-def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> RawFile:
+def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
     frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
     header = [str(c) for c in frame.columns]
-    positions, ignored = map_header(source, header)
+    positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
     frame.columns = list(positions)
     frame = frame.dropna(how="all")

@@ -1,0 +1,82 @@
+"""Shared fixtures: a private warehouse, key and data folder per test, and helpers to drive the CLI."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import cli
+from pipelines.sources import sources
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Env:
+    root: Path
+    warehouse: Path
+    key: Path
+    data_dir: Path
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def count(self, table: str) -> int:
+        return self.query(f"select count(*) from {table}")[0][0]
+
+    def counts(self) -> dict[str, int]:
+        tables = [r[0] for r in self.query("select table_name from information_schema.tables "
+                                           "where table_name like 'fact_%' or table_name like 'mart_%'")]
+        return {t: self.count(t) for t in sorted(tables)}
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    e = Env(tmp_path, tmp_path / "wh" / "warehouse.duckdb", tmp_path / "secrets" / "pseudonym.key", tmp_path / "data")
+    monkeypatch.setenv("WAREHOUSE_PATH", str(e.warehouse))
+    monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(e.key))
+    monkeypatch.setenv("DATA_DIR", str(e.data_dir))
+    return e
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture):
+    """Run `python -m pipelines ...` in this process; returns (exit code, stdout + stderr)."""
+    def run(*args: str | Path) -> tuple[int, str]:
+        code = cli.main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out + out.err
+    return run
+
+
+def fixture(source: str) -> Path:
+    return DATA / f"{source}.csv"
+
+
+def rewrite(src: Path, dst: Path, *, chinese_headers: bool = False, encoding: str = "utf-8",
+            edit=None) -> Path:
+    """A copy of a fixture CSV with Chinese headers, another encoding, or rows edited by `edit(rows)`."""
+    with open(src, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if chinese_headers:
+        source = sources()[src.stem]
+        zh = {c.name: c.zh for c in source.columns}
+        rows[0] = [zh[h] for h in rows[0]]
+    if edit is not None:
+        rows = edit(rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(buf.getvalue().encode(encoding))
+    return dst
+
+
+def copy_to(src: Path, dst_dir: Path) -> Path:
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(src, dst_dir))

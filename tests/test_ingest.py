@@ -1,0 +1,246 @@
+"""Ingest per contract.md §1–§3: each source loads, Chinese/GBK variants load the same, bad input behaves."""
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from tests.conftest import fixture, rewrite
+
+SOURCES = {  # source → stored table
+    "wastewater": "fact_wastewater",
+    "hair": "fact_hair",
+    "registry": "fact_registry",
+    "cases": "fact_cases",
+    "indicators": "fact_indicators",
+}
+
+
+def data_rows(path) -> int:
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_valid_file_loads_every_row(env, run_cli, source):
+    code, out = run_cli("ingest", source, fixture(source))
+    assert code == 0, out
+    assert env.count(SOURCES[source]) == data_rows(fixture(source))
+    assert env.query("select status, rows_read, rows_quarantined from pipeline_runs") == [
+        ("loaded", data_rows(fixture(source)), 0)]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_chinese_headers_in_other_encodings_load_the_same(env, run_cli, tmp_path, source, encoding):
+    run_cli("ingest", source, fixture(source))
+    english = env.query(f"select * exclude (run_id) from {SOURCES[source]} order by all")
+    variant = rewrite(fixture(source), tmp_path / encoding / f"{source}.csv", chinese_headers=True, encoding=encoding)
+    env.warehouse.unlink()
+    code, out = run_cli("ingest", source, variant)
+    assert code == 0, out
+    assert env.query(f"select * exclude (run_id) from {SOURCES[source]} order by all") == english
+    assert env.query("select encoding from pipeline_runs")[0][0] == ("utf-8-sig" if encoding == "utf-8-sig"
+                                                                     else "gb18030")
+
+
+def test_xlsx_first_sheet_loads_the_same(env, run_cli, tmp_path):
+    run_cli("ingest", "indicators", fixture("indicators"))
+    csv_rows = env.query("select * exclude (run_id) from fact_indicators order by all")
+    env.warehouse.unlink()
+    xlsx = tmp_path / "indicators.xlsx"
+    with pd.ExcelWriter(xlsx) as writer:
+        pd.read_csv(fixture("indicators"), dtype=str).to_excel(writer, sheet_name="指标", index=False)
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="other", index=False)
+    code, out = run_cli("ingest", "indicators", xlsx)
+    assert code == 0, out
+    assert env.query("select * exclude (run_id) from fact_indicators order by all") == csv_rows
+
+
+def test_values_are_normalised_to_codes(env, run_cli):
+    run_cli("ingest", "cases", fixture("cases"))
+    rows = dict(env.query("select case_id, township_code || '|' || category || '|' || case_type || '|' || "
+                          "coalesce(drug, '-') || '|' || filed_date from fact_cases"))
+    assert rows["C-2024-001"] == "150823100|criminal|trafficking|methamphetamine|2024-02-03"
+    assert rows["C-2024-003"] == "外地|criminal|trafficking|cnb|2024-04-02"
+    assert rows["C-2024-004"] == "150823105|criminal|harbouring|ketamine|2024-05-06"
+    assert rows["C-2024-005"] == "150823102|incident|user_incident|-|2024-07-01"
+
+
+# --- contract.md §3, one test per line -------------------------------------------------------------
+
+def assert_rejected(env, code, out, file_name, *words):
+    assert code == 1, out
+    assert file_name in out
+    for w in words:
+        assert w in out, (w, out)
+    assert all(n == 0 for t, n in env.counts().items() if t.startswith("fact_")), env.counts()
+    assert env.query("select status from pipeline_runs") == [("rejected",)]
+
+
+def test_unreadable_file_is_rejected(env, run_cli, tmp_path):
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    code, out = run_cli("ingest", "indicators", bad)
+    assert_rejected(env, code, out, "broken.xlsx", "无法读取文件", "cannot read the file")
+
+
+def test_unknown_encoding_is_rejected(env, run_cli, tmp_path):
+    bad = fixture("wastewater").read_text(encoding="utf-8").encode("utf-16")
+    (tmp_path / "utf16.csv").write_bytes(bad)
+    code, out = run_cli("ingest", "wastewater", tmp_path / "utf16.csv")
+    assert_rejected(env, code, out, "utf16.csv", "无法识别文件编码", "unknown encoding")
+
+
+def test_missing_required_column_is_rejected(env, run_cli, tmp_path):
+    f = rewrite(fixture("wastewater"), tmp_path / "no_flow.csv",
+                edit=lambda rows: [[v for i, v in enumerate(r) if i != 5] for r in rows])
+    code, out = run_cli("ingest", "wastewater", f)
+    assert_rejected(env, code, out, "no_flow.csv", "缺少必填列", "missing required columns", "flow_m3_d")
+
+
+@pytest.mark.parametrize("content", [b"", b"sample_id,site_id,township,sample_date,flow_m3_d,population_served,"
+                                          b"substance,concentration_ng_l\n"])
+def test_empty_file_is_rejected(env, run_cli, tmp_path, content):
+    (tmp_path / "empty.csv").write_bytes(content)
+    code, out = run_cli("ingest", "wastewater", tmp_path / "empty.csv")
+    assert_rejected(env, code, out, "empty.csv", "文件为空", "empty")
+
+
+def test_wrong_source_is_rejected_and_named(env, run_cli):
+    code, out = run_cli("ingest", "wastewater", fixture("hair"))
+    assert_rejected(env, code, out, "hair.csv", "hair", "looks like")
+
+
+@pytest.mark.parametrize("column, value, words", [
+    ("id_number", "150823198503120011", ["身份证号校验位错误", "check character is wrong"]),
+    ("collection_date", "2024-02-30", ["无法识别的日期", "unparseable date"]),
+    ("township", "不存在镇", ["未知的取值", "unknown value"]),
+    ("concentration_ng_mg", "-0.3", ["不小于0", "≥ 0"]),
+])
+def test_row_breaking_a_rule_is_quarantined_and_the_rest_loads(env, run_cli, tmp_path, monkeypatch, column,
+                                                              value, words):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        rows[3][rows[0].index(column)] = value
+        return rows
+    f = rewrite(fixture("hair"), tmp_path / "hair_bad.csv", edit=edit)
+    code, out = run_cli("ingest", "hair", f)
+    assert code == 0, out
+    assert env.count("fact_hair") == data_rows(f) - 1
+    [(row, columns, reasons)] = env.query("select row_number, columns, reasons from quarantine")
+    assert row == 3 and column in columns.split(",")
+    for w in words:
+        assert w in reasons and w in out
+    assert "第3行 / row 3" in out and "hair_bad.csv" in out
+
+
+def test_more_than_five_percent_bad_rows_rejects_the_whole_file(env, run_cli, tmp_path):
+    def edit(rows):  # 1 bad row of 6 = 16.7 % > 5 %
+        rows[2][rows[0].index("flow_m3_d")] = "-1"
+        return rows
+    f = rewrite(fixture("wastewater"), tmp_path / "ww_bad.csv", edit=edit)
+    code, out = run_cli("ingest", "wastewater", f)
+    assert_rejected(env, code, out, "ww_bad.csv", "整个文件拒收", "rejected", "5 %")
+    assert env.query("select row_number from quarantine") == [(2,)]
+
+
+def test_threshold_is_a_setting(env, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "20")
+    def edit(rows):
+        rows[2][rows[0].index("flow_m3_d")] = "-1"
+        return rows
+    code, out = run_cli("ingest", "wastewater", rewrite(fixture("wastewater"), tmp_path / "w.csv", edit=edit))
+    assert code == 0, out
+    assert env.count("fact_wastewater") == data_rows(fixture("wastewater")) - 1
+
+
+def test_same_file_again_is_skipped_and_nothing_doubles(env, run_cli):
+    for source in SOURCES:
+        run_cli("ingest", source, fixture(source))
+    before = env.counts()
+    code, out = run_cli("ingest", "registry", fixture("registry"))
+    assert code == 0
+    assert "已加载过" in out and "already loaded" in out
+    assert env.counts() == before
+    assert env.query("select status from pipeline_runs order by started_at desc limit 1") == [("skipped",)]
+
+
+def test_newer_snapshot_for_the_same_date_replaces_it(env, run_cli, tmp_path):
+    run_cli("ingest", "registry", fixture("registry"))
+    first = env.count("fact_registry")
+    def drop_two(rows):
+        return rows[:-2]
+    newer = rewrite(fixture("registry"), tmp_path / "registry_v2.csv", edit=drop_two)
+    code, out = run_cli("ingest", "registry", newer)
+    assert code == 0, out
+    assert "替换了 2024-06-30 的登记快照" in out
+    assert env.count("fact_registry") == first - 2
+    assert env.query("select count(distinct run_id) from fact_registry") == [(1,)]
+
+
+def test_other_snapshot_dates_are_kept(env, run_cli, tmp_path):
+    run_cli("ingest", "registry", fixture("registry"))
+    def redate(rows):
+        return [rows[0]] + [["2024-09-30"] + r[1:] for r in rows[1:]]
+    run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / "q3.csv", edit=redate))
+    assert env.query("select snapshot_date::varchar, count(*) from fact_registry group by 1 order by 1") == [
+        ("2024-06-30", 6), ("2024-09-30", 6)]
+
+
+def test_registry_file_with_two_snapshot_dates_is_rejected(env, run_cli, tmp_path):
+    def mix(rows):
+        rows[1][0] = "2024-03-31"
+        return rows
+    code, out = run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / "mixed.csv", edit=mix))
+    assert_rejected(env, code, out, "mixed.csv", "一个文件只能是一个快照", "one snapshot")
+
+
+def test_snapshot_date_option_fills_a_file_without_one(env, run_cli, tmp_path):
+    def drop_date(rows):
+        return [r[1:] for r in rows]
+    f = rewrite(fixture("registry"), tmp_path / "nodate.csv", edit=drop_date)
+    code, out = run_cli("ingest", "registry", f, "--snapshot-date", "2024-12-31")
+    assert code == 0, out
+    assert env.query("select distinct snapshot_date::varchar from fact_registry") == [("2024-12-31",)]
+
+
+def test_one_bad_file_leaves_the_others_loaded(env, run_cli, tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    code, out = run_cli("ingest", "cases", fixture("cases"), tmp_path / "empty.csv")
+    assert code == 1
+    assert env.count("fact_cases") == data_rows(fixture("cases"))
+    assert sorted(env.query("select file_name, status from pipeline_runs")) == [
+        ("cases.csv", "loaded"), ("empty.csv", "rejected")]
+
+
+def test_usage_errors_exit_2(env, run_cli, tmp_path):
+    assert run_cli("ingest", "nonsense", fixture("cases"))[0] == 2
+    code, out = run_cli("ingest", "cases", tmp_path / "missing.csv")
+    assert code == 2 and "missing.csv" in out
+    assert not env.warehouse.exists()
+
+
+def test_registry_cross_checks_sex_and_birth_date_with_the_id(env, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        rows[1][rows[0].index("sex")] = "女"
+        rows[2][rows[0].index("birth_date")] = "1990-01-02"
+        return rows
+    code, out = run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / "r.csv", edit=edit))
+    assert code == 0, out
+    reasons = dict(env.query("select row_number, reasons from quarantine"))
+    assert "性别与身份证号不符" in reasons[1] and "birth date does not match" in reasons[2]
+
+
+def test_malformed_line_is_quarantined_with_its_row_number(env, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        rows[2] = rows[2] + ["unexpected", "fields"]
+        return rows
+    code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / "c.csv", edit=edit))
+    assert code == 0, out
+    assert env.query("select row_number from quarantine") == [(2,)]
+    loaded = {r[0] for r in env.query("select case_id from fact_cases")}
+    assert loaded == {"C-2024-001", "C-2024-003", "C-2024-004", "C-2024-005", "C-2024-006"}

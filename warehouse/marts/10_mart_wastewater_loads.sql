@@ -1,0 +1,53 @@
+-- Normalised residue loads per sample and substance (SCORE / EUDA method, domain.md §3).
+-- load (mg/day) = concentration (ng/L) × flow (m³/day) ÷ 1000
+-- load per 1000 inhabitants = load ÷ (population served ÷ 1000)
+-- Below LOQ: the setting below_loq_rule ('zero', EUDA, default; or 'half_loq', CDC) decides the value used;
+-- the below_loq flag always stays so that no such row passes for a measurement.
+create or replace table mart_wastewater_loads as
+with samples as (
+    select * from fact_wastewater
+),
+
+substances as (
+    select code, wastewater_readable = 'true' as readable, abuse_marker = 'true' as abuse_marker
+    from ref_substances
+),
+
+valued as (
+    select
+        samples.*,
+        case
+            when not below_loq then concentration_ng_l
+            when getvariable('below_loq_rule') = 'half_loq' then coalesce(loq_ng_l / 2, 0)
+            else 0
+        end as concentration_used
+    from samples
+),
+
+final as (
+    select
+        sample_date,
+        year(sample_date)::integer as year,
+        year(sample_date) || 'Q' || quarter(sample_date) as quarter,
+        case when isodow(sample_date) between 2 and 4 then 'weekday' else 'weekend' end as day_class,
+        site_id,
+        site_name,
+        township_code,
+        substance,
+        below_loq,
+        concentration_used as concentration_ng_l,
+        concentration_ng_l as concentration_measured_ng_l,
+        loq_ng_l,
+        flow_m3_d,
+        population_served,
+        concentration_used * flow_m3_d / 1000 as load_mg_day,
+        concentration_used * flow_m3_d / 1000 / (population_served / 1000) as load_mg_day_per_1000,
+        coalesce(substances.readable, true) as readable_as_use,
+        coalesce(substances.abuse_marker, true) as abuse_marker,
+        sample_id
+    from valued
+    left join substances on substances.code = valued.substance
+)
+
+select * from final
+order by sample_date, site_id, substance;
