@@ -31,6 +31,9 @@ def get(name: str) -> Any:
         value = default
     elif isinstance(default, bool):
         value = raw.lower() in {"1", "true", "yes"}
+    elif isinstance(default, (int, float)):
+        number = float(raw)
+        value = int(number) if isinstance(default, int) and number.is_integer() else number
     else:
         value = type(default)(raw)
     if "choices" in spec and value not in spec["choices"]:

@@ -1,0 +1,48 @@
+# The two set-up commands of the README: `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE_PATH ?= warehouse/warehouse.duckdb
+DATA_DIR ?= data
+export WAREHOUSE_PATH DATA_DIR
+
+.PHONY: run test install install-dev system-deps demo-warehouse bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Debian packages the tests need: a real Chromium for the end-to-end test, CJK fonts for charts and pages.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	  else echo "install chromium and fonts-noto-cjk (as root: make system-deps)"; exit 1; fi; fi
+
+## The demo warehouse: synthetic extracts for 2021–2024 into $(DATA_DIR)/landing, then loaded.
+demo-warehouse: install
+	@if [ ! -f "$(WAREHOUSE_PATH)" ]; then \
+	  $(BIN)/python -m pipelines demo && $(BIN)/python -m pipelines run || [ $$? = 1 ]; fi
+
+run: demo-warehouse
+	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
+
+test: install-dev system-deps
+	$(BIN)/python -m pytest -q
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,98 @@
+"""Atomic publishing: a killed load leaves the last good warehouse; readers keep working during a load."""
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import config
+from domain.identity import check_char
+from tests.conftest import fixture
+
+
+def big_registry(path: Path, rows: int) -> Path:
+    """The fixture registry's persons repeated with fresh valid identity numbers."""
+    with open(fixture("registry"), encoding="utf-8") as f:
+        header, *people = list(csv.reader(f))
+    i_id, i_birth, i_sex = header.index("id_number"), header.index("birth_date"), header.index("sex")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for n in range(rows):
+            r = list(people[n % len(people)])
+            born = date(1950, 1, 1) + timedelta(days=n // 1000)
+            first17 = f"150823{born:%Y%m%d}{n % 1000:03d}"
+            r[i_id], r[i_birth] = first17 + check_char(first17), born.isoformat()
+            r[i_sex] = "男" if n % 2 else "女"
+            w.writerow(r)
+    return path
+
+
+def start_ingest(env, source: str, path: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipelines", "ingest", source, str(path)],
+                            cwd=config.ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_building(env, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while not list(env.warehouse.parent.glob("*.building-*")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() < deadline
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0, 2.5])
+def test_load_killed_midway_leaves_the_previous_warehouse(env, run_cli, tmp_path, delay):
+    run_cli("ingest", "cases", fixture("cases"))
+    run_cli("ingest", "registry", fixture("registry"))
+    before, runs_before = env.counts(), env.query("select * from pipeline_runs order by all")
+    big = big_registry(tmp_path / "registry_big.csv", 150_000)
+    proc = start_ingest(env, "registry", big)
+    wait_for_building(env, proc)
+    time.sleep(delay)
+    assert proc.poll() is None, "the load finished before it could be killed: use a bigger file"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert env.counts() == before
+    assert env.query("select * from pipeline_runs order by all") == runs_before
+    # a rerun completes and clears what the killed load left behind
+    code, out = run_cli("ingest", "registry", big)
+    assert code == 0, out
+    assert not list(env.warehouse.parent.glob("*.building-*"))
+    assert env.count("fact_registry") == 6 + 150_000 - 6  # the big file replaced the 2024-06-30 snapshot
+
+
+def test_reader_keeps_working_while_a_load_replaces_the_file(env, run_cli):
+    run_cli("ingest", "cases", fixture("cases"))
+    reader = duckdb.connect(str(env.warehouse), read_only=True)
+    assert reader.execute("select count(*) from fact_cases").fetchall() == [(6,)]
+    proc = start_ingest(env, "registry", fixture("registry"))
+    while proc.poll() is None:
+        assert reader.execute("select count(*) from fact_cases").fetchall() == [(6,)]
+        time.sleep(0.05)
+    assert proc.returncode == 0, proc.communicate()
+    # the open connection still reads the version it opened; another process sees the load at once
+    assert reader.execute("select count(*) from fact_registry").fetchall() == [(0,)]
+    other = subprocess.run([sys.executable, "-c", "import duckdb, sys; print(duckdb.connect(sys.argv[1], "
+                            "read_only=True).execute('select count(*) from fact_registry').fetchall()[0][0])",
+                            str(env.warehouse)], capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == "6"
+    reader.close()
+    assert env.count("fact_registry") == 6
+
+
+def test_every_publish_gets_a_new_version(env, run_cli):
+    run_cli("ingest", "cases", fixture("cases"))
+    first = env.query("select value from warehouse_meta where key = 'version'")
+    run_cli("ingest", "hair", fixture("hair"))
+    second = env.query("select value from warehouse_meta where key = 'version'")
+    assert first != second
+    assert env.query("select count(distinct warehouse_version) from pipeline_runs") == [(2,)]

@@ -1,0 +1,44 @@
+"""The settings registry: every setting the code reads is documented, every documented one is read."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import config
+
+ROOT = Path(config.ROOT)
+CODE = [p for p in ROOT.rglob("*") if p.suffix in {".py", ".sql"} and ".venv" not in p.parts
+        and "tests" not in p.parts]
+READS = re.compile(r"""config\.(?:get|path)\(\s*["'](\w+)["']|getvariable\(\s*'(\w+)'""")
+
+
+def settings_read_by_code() -> set[str]:
+    found = set()
+    for p in CODE:
+        for m in READS.finditer(p.read_text(encoding="utf-8")):
+            found.add(m.group(1) or m.group(2))
+    return found
+
+
+def test_every_setting_read_is_documented():
+    assert settings_read_by_code() <= set(config.registry())
+
+
+def test_every_documented_setting_is_read_somewhere():
+    assert set(config.registry()) <= settings_read_by_code()
+
+
+@pytest.mark.parametrize("name", list(config.registry()))
+def test_setting_has_default_and_help_in_both_languages(name):
+    spec = config.registry()[name]
+    assert "default" in spec and spec.get("help_zh") and spec.get("help_en")
+
+
+def test_environment_overrides_default(monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "7.5")
+    assert config.get("quarantine_max_percent") == 7.5
+    monkeypatch.setenv("BELOW_LOQ_RULE", "nonsense")
+    with pytest.raises(ValueError):
+        config.get("below_loq_rule")
