@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -66,13 +67,15 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
         done = loaded_hashes(con)
         bar = tqdm(paths, desc=source_name, unit="file", disable=not progress)
         for path in bar:
-            bar.set_postfix_str(path.name)
+            def stage(name: str, path: Path = path) -> None:
+                bar.set_postfix_str(f"{path.name}: {i18n.both('stage_' + name)}")
+            stage("hash")
             result = FileResult(source_name, path.name, sha256_of(path))
             if result.sha256 in done:
                 result.status = "skipped"
                 result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, result.sha256)))
             else:
-                _load_file(con, source, path, result, today, key, snapshot_date)
+                _load_file(con, source, path, result, today, key, snapshot_date, stage)
                 if result.status == "loaded":
                     done.add(result.sha256)
             _record(con, result)
@@ -87,20 +90,24 @@ def _loaded_when(con: duckdb.DuckDBPyConnection, sha: str) -> str:
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, result: FileResult,
-               today: date, key: bytes, snapshot_date: date | None) -> None:
+               today: date, key: bytes, snapshot_date: date | None, stage: Callable[[str], None]) -> None:
     con.execute("begin transaction")
     try:
+        stage("read")
         raw = read.read_into(con, source, path, ("snapshot_date",) if snapshot_date else ())
         result.rows_read, result.encoding = raw.rows_read, raw.encoding
         if raw.ignored:
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
+        stage("normalise")
         normalise.build(con, source, raw.present, today, key, snapshot_date)
-        frame = con.execute(f"select {', '.join(_suite_columns(con, source))} from norm").df()
+        stage("validate")
+        frame = con.sql(f"select {', '.join(_suite_columns(con, source))} from norm").to_arrow_table().to_pandas()
         outcome = validate.run(source.name, validate.frame_for(source.name, frame), today)
         result.quarantine = _quarantine_rows(con, source, raw, outcome)
         if outcome.file_failures:
             raise read.FileRejected(i18n.both("file_rule_failed", rule="; ".join(outcome.file_failures)))
         _check_share(len(result.quarantine), raw.rows_read)
+        stage("store")
         result.rows_loaded = _store(con, source, result)
         con.execute("commit")
         result.messages.insert(0, i18n.both("file_loaded", loaded=result.rows_loaded,
@@ -114,7 +121,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("drop table if exists raw; drop table if exists norm")
+    con.execute("drop view if exists raw; drop table if exists raw_unnumbered; drop table if exists row_numbers; "
+                "drop table if exists norm")
 
 
 def _suite_columns(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:

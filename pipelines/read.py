@@ -5,8 +5,9 @@ Problems with the file as a whole raise `FileRejected` with a bilingual message.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,21 +40,51 @@ class RawFile:
     malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail)
 
 
+CHUNK = 1 << 20
+
+
+def detect_encoding(path: Path) -> str:
+    """`utf-8`, `utf-8-sig` or `gb18030` (a superset of GBK and GB2312); FileRejected for anything else.
+
+    UTF-8 is checked over the whole file in chunks (nothing large is held in memory); other files are
+    identified by charset-normalizer and must then decode cleanly as GB18030.
+    """
+    with open(path, "rb") as f:
+        head = f.read(SNIFF_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig" if _decodes(path, "utf-8-sig") else _reject_encoding()
+    if _decodes(path, "utf-8"):
+        return "utf-8"
+    best = charset_normalizer.from_bytes(head).best()
+    if best is None or best.encoding not in ACCEPTED_ENCODINGS or not _decodes(path, "gb18030"):
+        _reject_encoding()
+    return "gb18030"
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(CHUNK), b""):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _reject_encoding() -> str:
+    raise FileRejected(i18n.both("file_encoding"))
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name of a CSV file's bytes: UTF-8 (with or without BOM), else GBK/GB18030."""
+    """Text and encoding of a small CSV's bytes (for tests and tools that hold a whole file)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(data[:SNIFF_BYTES]).best()
-    if best is None or best.encoding not in ACCEPTED_ENCODINGS:
-        raise FileRejected(i18n.both("file_encoding"))
-    try:
-        return data.decode("gb18030"), "gb18030"  # GB18030 is a superset of GBK and GB2312
-    except UnicodeDecodeError as exc:
-        raise FileRejected(i18n.both("file_encoding")) from exc
+        return data.decode("gb18030"), "gb18030"
 
 
 def _header_key(text: str) -> str:
@@ -119,14 +150,13 @@ def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path,
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    data = path.read_bytes()
-    text, encoding = decode(data)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as f:
+        header = next(csv.reader(f), [])
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    with _as_utf8(path, text if encoding != "utf-8" else None) as utf8_path:
-        del text, data
+    with _as_utf8(path, encoding) as utf8_path:
         all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
         picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
         con.execute(
@@ -145,13 +175,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
 
 
 @contextmanager
-def _as_utf8(path: Path, text: str | None) -> Iterator[str]:
+def _as_utf8(path: Path, encoding: str) -> Iterator[str]:
     """A path DuckDB can read: the file itself when it is plain UTF-8, else a transcoded temporary copy."""
-    if text is None:
+    if encoding == "utf-8":
         yield str(path).replace("'", "''")
         return
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8") as tmp:
-        tmp.write(text)
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8") as tmp, \
+            open(path, encoding=encoding, newline="") as src:
+        shutil.copyfileobj(src, tmp, CHUNK)
         tmp.flush()
         yield tmp.name
 
@@ -161,19 +192,21 @@ def _struct(cols: dict[str, str]) -> str:
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
-    """Give `raw_unnumbered` its file row numbers, counting the malformed lines the reader skipped.
+    """View `raw`: `raw_unnumbered` with file row numbers, counting the malformed lines the reader skipped.
 
     DuckDB keeps insertion order, so the k-th stored row is the k-th well-formed data row of the file.
+    Row ids count from an offset inside a transaction, hence the subtraction.
     """
+    if not skipped:
+        con.execute("create or replace temp view raw as select rowid - (select min(rowid) from raw_unnumbered) + 1 "
+                    "as row_number, * from raw_unnumbered")
+        return
     n = scalar(con, "select count(*) from raw_unnumbered")
     numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64), np.array(skipped, dtype=np.int64))
-    con.register("row_numbers", pd.DataFrame({"row_number": numbers[:n]}))
-    con.execute(
-        "create or replace temp table raw as select r.row_number, u.* "
-        "from row_numbers r positional join raw_unnumbered u"
-    )
-    con.unregister("row_numbers")
-    con.execute("drop table raw_unnumbered")
+    frame = pd.DataFrame({"row_number": numbers[:n]})
+    con.execute("create or replace temp table row_numbers as select * from frame")
+    con.execute("create or replace temp view raw as select r.row_number, u.* "
+                "from row_numbers r positional join raw_unnumbered u")
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
@@ -186,7 +219,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppl
     if frame.empty:
         raise FileRejected(i18n.both("file_empty"))
     frame.insert(0, "row_number", np.asarray(frame.index, dtype=np.int64) + 1)
-    con.register("xlsx_frame", frame.astype({c: "object" for c in positions}))
-    con.execute("create or replace temp table raw as select * from xlsx_frame")
-    con.unregister("xlsx_frame")
+    frame = frame.astype({c: "object" for c in positions})
+    con.execute("create or replace temp table raw_unnumbered as select * from frame")
+    con.execute("create or replace temp view raw as select * from raw_unnumbered")
     return RawFile("xlsx", len(frame), list(positions), ignored, [])

@@ -244,3 +244,11 @@ def test_malformed_line_is_quarantined_with_its_row_number(env, run_cli, tmp_pat
     assert env.query("select row_number from quarantine") == [(2,)]
     loaded = {r[0] for r in env.query("select case_id from fact_cases")}
     assert loaded == {"C-2024-001", "C-2024-003", "C-2024-004", "C-2024-005", "C-2024-006"}
+
+
+def test_extra_columns_are_ignored_and_reported(env, run_cli, tmp_path):
+    def add(rows):
+        return [r + [v] for r, v in zip(rows, ["备注", *["x"] * (len(rows) - 1)])]
+    code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / "c.csv", edit=add))
+    assert code == 0 and "已忽略的多余列：备注" in out and "extra columns ignored: 备注" in out
+    assert "备注" in env.query("select message from pipeline_runs")[0][0]
