@@ -103,7 +103,9 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         if c.name == "snapshot_date" and snapshot_date is not None:
             raw = _quote(snapshot_date.isoformat())
         if c.type == "id_number":
-            select.append(f"upper(trim({raw})) as __id")
+            number = f"upper(trim({raw}))"
+            select += [f"{number} as __id", f"{identity.problem_sql(number, today)} as __id_problem",
+                       f"{identity.birth_sql(number)} as __id_birth", f"{identity.sex_sql(number)} as __id_sex"]
             continue
         select.append(f"{typed(c, raw)} as {c.target}")
         if c.flag:
@@ -122,20 +124,16 @@ def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], 
     extra_select, extra_issues = [], []
     id_col = next((c for c in cols if c.type == "id_number"), None)
     if id_col is not None:
-        problem = identity.problem_sql("__id", today)
-        extra_select.append(f"case when {problem} is null then {hmac_sql('__id', key)} end as person_key")
-        extra_issues.append(f"case when __id is not null and __id <> '' then "
-                            f"'{id_col.name}:' || {problem} end")
+        valid = "__id_problem is null"
+        extra_select.append(f"case when {valid} then {hmac_sql('__id', key)} end as person_key")
+        extra_issues.append(f"case when __id <> '' then '{id_col.name}:' || __id_problem end")
         if "declared_sex" in keep:
-            extra_select += [f"case when {problem} is null then {identity.sex_sql('__id')} end as sex",
-                             f"case when {problem} is null then "
-                             f"date_part('year', age(snapshot_date, {identity.birth_sql('__id')}))::integer "
+            extra_select += [f"case when {valid} then __id_sex end as sex",
+                             f"case when {valid} then date_part('year', age(snapshot_date, __id_birth))::integer "
                              "end as age_years"]
             extra_issues += [
-                f"case when {problem} is null and declared_sex is not null and declared_sex <> "
-                f"{identity.sex_sql('__id')} then 'sex:sex_mismatch' end",
-                f"case when {problem} is null and birth_date is not null and birth_date <> "
-                f"{identity.birth_sql('__id')} then 'birth_date:birth_mismatch' end",
+                f"case when {valid} and declared_sex <> __id_sex then 'sex:sex_mismatch' end",
+                f"case when {valid} and birth_date <> __id_birth then 'birth_date:birth_mismatch' end",
             ]
     ref = identity.mask_sql("__id") if source.ref == "id_number" else source.column(source.ref).target
     all_issues = ", ".join(issues + extra_issues) or "null"
