@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import re
 import zipfile
@@ -31,10 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from tqdm import tqdm
 
@@ -52,9 +55,11 @@ END = date(2024, 12, 31)                # nothing is dated later than this
 
 # --- registry (domain.md §4) ---------------------------------------------------------------
 EXISTING_AT_START = (205, 225)          # 0.6–0.8 ‰ of 257,826 residents → 170–260 existing users
-ABSTINENT_PER_EXISTING = (3.1, 3.5)     # abstinent-3-years stock ≈ 3–4.5 × existing
+ABSTINENT_PER_EXISTING = (3.3, 3.7)     # abstinent-3-years stock ≈ 3–4.5 × existing
 DECEASED_PER_EXISTING = 0.12            # dead persons stay in the register with status deceased
 EMIGRATED_AT_START = 2
+EXISTING_TARGET = 215                   # relapses lean towards this, keeping every snapshot in 170–260
+RELAPSE_STEERING = 2.0
 NEW_USERS_SHARE = (0.065, 0.095)        # newly found a year ≈ 6–10 % of existing
 SEAT_CODE = "150823100"                 # 乌拉山镇: a third to half of the users live in the seat
 SEAT_SHARE = 0.42
@@ -74,7 +79,8 @@ DEATH_PER_QUARTER = {"existing": 0.003, "abstinent_3y": 0.0015}
 EMIGRATION_PER_QUARTER = 0.0002
 COMPULSORY_YEARS = (1, 2, 2, 2, 3)      # compulsory isolation 2 years, 1–3 (禁毒法 §47)
 MEASURE_YEARS = 3                       # community detox / rehab last 3 years (§33, §48)
-EXECUTION = {"community_detox": (0.79, 0.015), "community_rehab": (0.87, 0.01)}  # 2021 share, +/year
+EXECUTION = {"community_detox": (0.76, 0.015), "community_rehab": (0.86, 0.01)}  # per order: 2021 share, +/year;
+#   those who never report are the first to slip out of control, so snapshots show ≈ 83 % and 89 %
 EMPLOYMENT_SUPPORT_SHARE = 0.35
 WORKER_LOAD_MAX = 24                    # a worker takes up to 24 cases (plan target 1:20, so some fail)
 OUT_OF_CONTROL_COUNTS = (0, 1, 2, 3)    # per snapshot, weights below; 0 in the first snapshot
@@ -127,7 +133,7 @@ WW_NOISE_SD = {"mdma": 0.5, "cocaine": 0.5, "methcathinone": 0.5, "heroin": 0.4}
 WW_WEEKEND = {"mdma": 1.3, "ketamine": 1.25, "cocaine": 1.3, "caffeine": 0.9}     # Sat–Mon samples
 WW_TREND_PER_YEAR = {"methamphetamine": -0.13}        # gently falling (log-linear slope a year)
 KETAMINE_RISE_FROM = date(2023, 7, 1)                 # ketamine at WWTP-01 rises from here ...
-KETAMINE_RISE_PER_YEAR = 1.2                          # ... by e^1.2 a year (0.9 → ~5 by 2024Q4)
+KETAMINE_RISE_PER_YEAR = 1.0                          # ... by e^1.0 a year (0.9 → ~3.5 by 2024Q4)
 WW_FLOW_SD = 0.06
 WW_POPULATION_GROWTH = 0.004
 WW_BELOW_LOQ_SPELLINGS = ("<LOQ", "ND", "未检出", "")
@@ -168,7 +174,7 @@ NATIONAL_STATUS_MIX = {"abstinent_3y": 0.70, "community_detox": 0.07, "community
                        "compulsory": 0.04, "detained": 0.005, "other": 0.085,
                        "out_of_control": 0.002, "deceased": 0.045, "emigrated": 0.003}
 NATIONAL_AGES = ((16, 18, 0.003), (18, 25, 0.06), (25, 35, 0.2), (35, 45, 0.3),
-                 (45, 55, 0.267), (55, 76, 0.17))
+                 (45, 55, 0.267), (55, 75, 0.17))
 NATIONAL_REGIONS = ("150823", "152823", "150802", "110105", "310115", "440305", "510107",
                     "530102", "420106", "450103", "610113", "620102")
 NATIONAL_USERS_PER_WORKER = 18
@@ -519,12 +525,25 @@ class Person:
 
 
 class CaseWorkers:
-    """Full-time workers (专职人员) for community detox and rehab. A new case goes to the busiest worker
-    who still has room, so caseloads stay near WORKER_LOAD_MAX and a worker whose cases all end drops out;
-    a new worker is hired when everyone is full."""
+    """Full-time workers (专职人员) for community detox and rehab, and whether ordered persons report.
+
+    A new case goes to the busiest worker who still has room, so caseloads stay near WORKER_LOAD_MAX; a
+    new worker is hired when everyone is full. Reporting is drawn per order, leaning against the running
+    share so that the execution rates stay near EXECUTION however few orders there are."""
 
     def __init__(self) -> None:
         self.load: dict[str, int] = {}
+        self.orders = {status: [0, 0] for status in EXECUTION}   # status → [reported, ordered]
+
+    def reports(self, status: str, year: int, rng: random.Random) -> bool:
+        base, step = EXECUTION[status]
+        target = base + step * max(0, year - YEARS[0])
+        done, total = self.orders[status]
+        current = done / total if total else target
+        reported = rng.random() < min(1.0, max(0.0, target + STEERING * (target - current)))
+        self.orders[status][0] += reported
+        self.orders[status][1] += 1
+        return reported
 
     def assign(self, rng: random.Random) -> str:
         open_ = [w for w, n in self.load.items() if n < WORKER_LOAD_MAX]
@@ -578,10 +597,9 @@ def earliest_finding(person: Person) -> date:
 
 def start_order(p: Person, status: str, day: date, rng: random.Random, workers: CaseWorkers) -> None:
     """Order community detox or rehab from `day`: reported or not, a case worker assigned."""
-    base, step = EXECUTION[status]
     workers.release(p.case_worker)
     p.status, p.order_date, p.release = status, day, None
-    p.reported = rng.random() < base + step * max(0, day.year - YEARS[0])
+    p.reported = workers.reports(status, day.year, rng)
     p.case_worker = workers.assign(rng)
     p.employment_support = rng.random() < EMPLOYMENT_SUPPORT_SHARE
 
@@ -641,8 +659,8 @@ def initial_population(rng: random.Random, ids: IdFactory, workers: CaseWorkers)
     groups = [[weighted(rng, START_STATUS_MIX) for _ in range(existing)],
               ["abstinent_3y"] * round(existing * rng.uniform(*ABSTINENT_PER_EXISTING)),
               ["deceased"] * round(existing * DECEASED_PER_EXISTING) + ["emigrated"] * EMIGRATED_AT_START]
-    people = [(status, male, seat) for statuses in groups for status, male, seat in
-              zip(statuses, exact_flags(rng, len(statuses), MALE_SHARE), exact_flags(rng, len(statuses), SEAT_SHARE))]
+    people = [person for statuses in groups for person in zip(
+        statuses, exact_flags(rng, len(statuses), MALE_SHARE), exact_flags(rng, len(statuses), SEAT_SHARE))]
     rng.shuffle(people)
     return [initial_person(rng, ids, status, male, seat, workers) for status, male, seat in people]
 
@@ -663,8 +681,9 @@ def expire(p: Person, end: date, rng: random.Random, workers: CaseWorkers) -> No
         end_order(p, "abstinent_3y", workers)
 
 
-def advance(p: Person, start: date, end: date, rng: random.Random, workers: CaseWorkers) -> None:
-    """One quarter of one person's life: death, emigration, relapse or a measure running out."""
+def advance(p: Person, start: date, end: date, rng: random.Random, workers: CaseWorkers,
+            pressure: float = 1.0) -> None:
+    """One quarter of one person's life: death, emigration, relapse (× `pressure`) or a measure running out."""
     if p.status in GONE:
         return
     group = "abstinent_3y" if p.status == "abstinent_3y" else "existing"
@@ -676,8 +695,8 @@ def advance(p: Person, start: date, end: date, rng: random.Random, workers: Case
         return
     if p.status == "out_of_control":
         return  # see out_of_control()
-    relapse = RELAPSE_PER_QUARTER if p.status in AT_LARGE else (
-        ABSTINENT_RELAPSE_PER_QUARTER if p.status == "abstinent_3y" else 0.0)
+    relapse = pressure * (RELAPSE_PER_QUARTER if p.status in AT_LARGE else (
+        ABSTINENT_RELAPSE_PER_QUARTER if p.status == "abstinent_3y" else 0.0))
     if rng.random() < relapse:
         day = rand_date(rng, max(start, p.last_found + timedelta(days=1)), end)
         found_using(p, day, end, RELAPSE_MIX, rng, workers)
@@ -699,6 +718,12 @@ def out_of_control(persons: list[Person], target: int, start: date, end: date,
         end_order(p, "out_of_control", workers)
 
 
+def relapse_pressure(persons: list[Person]) -> float:
+    """Relapses scaled so that the number of existing users hovers around EXISTING_TARGET."""
+    existing = sum(p.status not in EXISTING_OUT for p in persons)
+    return min(1.5, max(0.5, (EXISTING_TARGET / max(1, existing)) ** RELAPSE_STEERING))
+
+
 def yearly_new_users(rng: random.Random, persons: list[Person], year: int) -> list[date]:
     existing = sum(p.status not in EXISTING_OUT for p in persons)
     count = round(existing * rng.uniform(*NEW_USERS_SHARE))
@@ -708,9 +733,8 @@ def yearly_new_users(rng: random.Random, persons: list[Person], year: int) -> li
 def make_student(rng: random.Random, ids: IdFactory, found: date) -> Person:
     """The one student found using (2022): 16, in the seat, later on community detox."""
     birth = found - timedelta(days=16 * 366 + rng.randint(20, 200))
-    p = Person(ids.new(domain.BANNER_CODE, birth, True), fake_name(rng), True, birth, SEAT_CODE,
-               domain.BANNER_CODE, "methamphetamine", found, found, student=True, risk_u=0.1)
-    return p
+    return Person(ids.new(domain.BANNER_CODE, birth, True), fake_name(rng), True, birth, SEAT_CODE,
+                  domain.BANNER_CODE, "methamphetamine", found, found, student=True, risk_u=0.1)
 
 
 def face_check(p: Person, snapshot: date, rng: random.Random) -> date | None:
@@ -758,16 +782,35 @@ def snapshot_row(p: Person, snapshot: date, rng: random.Random) -> dict:
     }
 
 
+def out_of_control_targets(rng: random.Random, ends: list[date]) -> list[int]:
+    """How many persons are out of control at each quarter end: none at first, 1–3 at times."""
+    targets = [0] + [rng.choices(OUT_OF_CONTROL_COUNTS, OUT_OF_CONTROL_WEIGHTS)[0] for _ in ends[1:]]
+    for i, end in enumerate(ends):   # a criminal case in OUT_OF_CONTROL_CASE_YEAR involves one of them
+        if end.year == OUT_OF_CONTROL_CASE_YEAR and end.month <= 6:
+            targets[i] = max(1, targets[i])
+    return targets
+
+
+def new_users(rng: random.Random, ids: IdFactory, persons: list[Person], days: list[date], end: date,
+              workers: CaseWorkers) -> list[Person]:
+    """Persons found for the first time on `days` (all in the quarter ending `end`)."""
+    arrivals = []
+    for day in days:
+        male = steered_flag(rng, persons, lambda q: q.male, MALE_SHARE)
+        seat = steered_flag(rng, persons, lambda q: q.township == SEAT_CODE, SEAT_SHARE)
+        p = new_person(rng, ids, day, age_from(rng, NEW_USER_AGES), male, seat)
+        found_using(p, day, end, NEW_USER_MIX, rng, workers)
+        arrivals.append(p)
+    return arrivals
+
+
 def simulate_registry(seed: int) -> Registry:
     """Persons followed quarter by quarter from START; one snapshot of every person per quarter end."""
     rng = source_rng(seed, "registry")
     ids, workers = IdFactory(rng), CaseWorkers()
     persons = initial_population(rng, ids, workers)
     ends = quarter_ends(YEARS)
-    lost_targets = [0] + [rng.choices(OUT_OF_CONTROL_COUNTS, OUT_OF_CONTROL_WEIGHTS)[0] for _ in ends[1:]]
-    for i, end in enumerate(ends):   # a criminal case in OUT_OF_CONTROL_CASE_YEAR involves one of them
-        if end.year == OUT_OF_CONTROL_CASE_YEAR and end.month <= 6:
-            lost_targets[i] = max(1, lost_targets[i])
+    lost_targets = out_of_control_targets(rng, ends)
     student_day = rand_date(rng, date(STUDENT_POSITIVE_YEAR, 4, 10), date(STUDENT_POSITIVE_YEAR, 6, 15))
     student = make_student(rng, ids, student_day)
     new_days: list[date] = []
@@ -776,16 +819,11 @@ def simulate_registry(seed: int) -> Registry:
         start = quarter_start(end)
         if end.month == 3:
             new_days = yearly_new_users(rng, persons, end.year)
+        pressure = relapse_pressure(persons)
         for p in persons:
-            advance(p, start, end, rng, workers)
+            advance(p, start, end, rng, workers, pressure)
         out_of_control(persons, target, start, end, rng, workers)
-        arrivals = [d for d in new_days if start <= d <= end]
-        for day in arrivals:
-            male = steered_flag(rng, persons, lambda q: q.male, MALE_SHARE)
-            seat = steered_flag(rng, persons, lambda q: q.township == SEAT_CODE, SEAT_SHARE)
-            p = new_person(rng, ids, day, age_from(rng, NEW_USER_AGES), male, seat)
-            found_using(p, day, end, NEW_USER_MIX, rng, workers)
-            persons.append(p)
+        persons += new_users(rng, ids, persons, [d for d in new_days if start <= d <= end], end, workers)
         if start <= student.first_found <= end:
             start_order(student, "community_detox", student.first_found + timedelta(days=3), rng, workers)
             persons.append(student)
@@ -970,7 +1008,7 @@ def national_plants(rng: np.random.Generator) -> Plants:
     base = np.array(list(WW_BASE_LOAD.values())) * factor * rng.lognormal(0, 0.6, (n, len(factor)))
     codes, weights = township_weights()
     return Plants([f"WWTP-N{i:03d}" for i in range(1, n + 1)], [f"第{i}污水处理厂" for i in range(1, n + 1)],
-                  list(rng.choice(codes, n, p=np.array(weights) / sum(weights))),
+                  list(rng.choice(codes, n, p=shares(weights))),
                   population.astype(int), population * rng.uniform(0.18, 0.30, n), base,
                   rng.random(n) < 0.05)
 
@@ -1074,7 +1112,8 @@ def national_wastewater_table(seed: int) -> Table:
 # =============================================================================================
 def split_suspects(rng: random.Random, cases: int, fixed: Sequence[int]) -> list[int]:
     """Suspects for `cases` criminal cases averaging 1.4–1.6; `fixed` ones (outflow) are given."""
-    total = round(cases * rng.uniform(*SUSPECTS_PER_CASE))
+    low, high = SUSPECTS_PER_CASE
+    total = rng.randint(math.ceil(cases * low - 1e-9), math.floor(cases * high + 1e-9))
     free = [1] * (cases - len(fixed))
     for _ in range(max(0, total - sum(fixed) - len(free))):
         free[rng.randrange(len(free))] += 1
@@ -1093,7 +1132,7 @@ def criminal_cases(rng: random.Random, year: int) -> list[dict]:
     outflow = OUTFLOW_CASES[year]
     suspects = split_suspects(rng, n, outflow)
     kinds = ["outflow"] * len(outflow) + ["bulk"] + (["precursor"] if year == PRECURSOR_YEAR else [])
-    kinds += [rng.choice(("trafficking", "trafficking", "possession", "harbouring")) for _ in range(n - len(kinds))]
+    kinds += rng.choices(("trafficking", "possession", "harbouring"), weights=(2, 1, 1), k=n - len(kinds))
     rows = []
     for kind, count in zip(kinds, suspects):
         filed, solved = case_dates(rng, year, 90)
@@ -1115,8 +1154,9 @@ def criminal_cases(rng: random.Random, year: int) -> list[dict]:
     local = [r for r in rows if r["township"] != OUTFLOW_TOWNSHIP]
     for row, level in zip(local, TARGET_CASES[year]):
         row["target_level"] = level
-    if year == OUT_OF_CONTROL_CASE_YEAR:
-        next(r for r in local if r["case_type"] != "precursor")["involves_out_of_control_user"] = True
+    if year == OUT_OF_CONTROL_CASE_YEAR:   # the earliest street-level case, when someone was out of control
+        retail = [r for r in local if r["drug"] in ("methamphetamine", "heroin")]
+        min(retail, key=lambda r: r["filed_date"])["involves_out_of_control_user"] = True
     if MINOR_SUSPECT.get(year) == "possession":
         local[-1].update(case_type="possession", minor_suspects="1")
     return rows
@@ -1232,11 +1272,40 @@ def indicator_tables(seed: int) -> list[Table]:
 
 
 # =============================================================================================
-# Registry (national): 1.2 M persons, vectorised
+# Registry (national): 1.2 M persons, vectorised (numpy for numbers, Arrow compute for text)
 # =============================================================================================
+ARROW_TEXT = pd.StringDtype("pyarrow")
+
+
+def shares(weights: Iterable[float]) -> np.ndarray:
+    """Weights → probabilities summing to exactly 1 (numpy insists)."""
+    p = np.asarray(list(weights), dtype=float)
+    return p / p.sum()
+
+
+def pick(options: Sequence[str], index: np.ndarray) -> pa.Array:
+    """`options[index]` as Arrow text: millions of rows without Python strings."""
+    return pa.array(list(options), pa.string()).take(pa.array(np.asarray(index, dtype=np.int64)))
+
+
+def join(*parts: pa.Array | str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def blank_unless(present: np.ndarray, text: pa.Array) -> pa.Array:
+    return pc.if_else(pa.array(present), text, "")
+
+
+def arrow_dates(days: np.ndarray) -> pa.Array:
+    return pa.array(days.astype("datetime64[D]")).cast(pa.string())
+
+
+def arrow_yesno(flags: np.ndarray) -> pa.Array:
+    return pick(("否", "是"), flags.astype(np.int64))
+
+
 def np_ages(rng: np.random.Generator, bands: Sequence[tuple[int, int, float]], n: int) -> np.ndarray:
-    p = np.array([b[2] for b in bands])
-    band = rng.choice(len(bands), n, p=p / p.sum())
+    band = rng.choice(len(bands), n, p=shares(b[2] for b in bands))
     lo, hi = np.array([b[0] for b in bands]), np.array([b[1] for b in bands])
     return rng.uniform(lo[band], hi[band])
 
@@ -1250,7 +1319,7 @@ def ymd(days: np.ndarray) -> np.ndarray:
 
 
 def np_ids(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, male: np.ndarray,
-           taken: set[str]) -> np.ndarray:
+           taken: set[str]) -> pa.Array:
     """Unique identity numbers with valid check characters, vectorised."""
     stem = (region.astype(np.int64) * 100_000_000 + ymd(birth)) * 1000
     taken_17 = pd.Index([int(t[:17]) for t in taken], dtype=np.int64)
@@ -1263,87 +1332,80 @@ def np_ids(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, male
     total = np.zeros(first17.size, dtype=np.int64)
     for i, weight in enumerate(WEIGHTS):
         total += (first17 // 10 ** (16 - i)) % 10 * weight
-    return np.char.add(first17.astype("U17"), np.array(list(CHECK_CHARS))[total % 11])
+    return join(pa.array(first17).cast(pa.string()), pick(CHECK_CHARS, total % 11))
 
 
-def np_names(rng: np.random.Generator, n: int) -> np.ndarray:
-    surnames, given = np.array(list(SURNAMES)), np.array(list(GIVEN))
-    second = np.where(rng.random(n) < 2 / 3, given[rng.integers(0, len(given), n)], "")
-    return np.char.add(np.char.add(surnames[rng.integers(0, len(surnames), n)],
-                                   given[rng.integers(0, len(given), n)]), second)
-
-
-def np_dates_text(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
-    text = np.datetime_as_string(days, unit="D")
-    return text if present is None else np.where(present, text, "")
-
-
-def np_yesno(flags: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
-    text = np.where(flags, "是", "否")
-    return text if present is None else np.where(present, text, "")
+def np_names(rng: np.random.Generator, n: int) -> pa.Array:
+    """Surname + one or (two times in three) two given characters."""
+    second = np.where(rng.random(n) < 2 / 3, rng.integers(1, len(GIVEN) + 1, n), 0)
+    return join(pick(SURNAMES, rng.integers(0, len(SURNAMES), n)), pick(GIVEN, rng.integers(0, len(GIVEN), n)),
+                pick(("", *GIVEN), second))
 
 
 def national_registry_frame(rng: np.random.Generator, n: int, snapshot: date, taken: set[str]) -> pd.DataFrame:
-    """One snapshot of `n` persons with the county's status mix and dates consistent with status."""
+    """One snapshot of `n` persons: the national status mix, dates consistent with each status."""
     snap = np.datetime64(snapshot, "D")
-    codes = np.array(list(NATIONAL_STATUS_MIX))
-    status = codes[rng.choice(len(codes), n, p=np.array(list(NATIONAL_STATUS_MIX.values())))]
+    codes = list(NATIONAL_STATUS_MIX)
+    status_no = rng.choice(len(codes), n, p=shares(NATIONAL_STATUS_MIX.values()))
+    status = np.array(codes)[status_no]
     male = rng.random(n) < MALE_SHARE
-    age = np_ages(rng, NATIONAL_AGES, n)
-    birth = snap - (age * 365.25).astype("timedelta64[D]")
-    region = np.array(NATIONAL_REGIONS)[rng.integers(0, len(NATIONAL_REGIONS), n)]
-    adult = birth + np.timedelta64(16 * 366, "D")
     old = np.isin(status, EXISTING_OUT)
+    age = np_ages(rng, NATIONAL_AGES, n)
+    age = np.where(old & (age < 22), age + 10, age)          # three clean years take time
+    birth = snap - (age * 365.25).astype("timedelta64[D]")
+    region_no = rng.integers(0, len(NATIONAL_REGIONS), n)
+    adult = np.minimum(birth + np.timedelta64(16 * 366, "D"), snap - np.timedelta64(30, "D"))  # minors: 15+
     community = np.isin(status, COMMUNITY)
-    since = np.where(old, rng.uniform(3.01, 20, n), np.where(status == "detained", rng.uniform(0, 0.15, n),
-                     rng.uniform(0, 2.95, n)))
-    since = np.where(status == "community_rehab", rng.uniform(2, 4.9, n), since)
-    last_found = np.maximum(snap - (since * 365.25).astype("timedelta64[D]"), adult)
+    years_since = np.select([old, status == "detained", status == "community_rehab"],
+                            [rng.uniform(3.01, 20, n), rng.uniform(0, 0.15, n), rng.uniform(2, 4.9, n)],
+                            rng.uniform(0, 2.95, n))
+    last_found = np.maximum(snap - (years_since * 365.25).astype("timedelta64[D]"), adult)
     last_found = np.where(old, np.minimum(last_found, snap - np.timedelta64(3 * 366, "D")), last_found)
     earlier = (rng.uniform(0, 10, n) * 365.25).astype("timedelta64[D]")
     first_found = np.where(rng.random(n) < 0.35, last_found, np.maximum(last_found - earlier, adult))
     first_found = np.minimum(first_found, last_found)
     gap = np.where(status == "community_rehab", 730, rng.integers(0, 10, n)).astype("timedelta64[D]")
     order = np.minimum(last_found + gap, snap)
-    at_large = np.isin(status, AT_LARGE + ("out_of_control",))
     lag = np.where(rng.random(n) < FACE_CHECK_RECENT, rng.integers(0, 90, n), rng.integers(91, 365, n))
     face = np.maximum(snap - lag.astype("timedelta64[D]"), first_found)
-    face_known = at_large | (old & (status == "abstinent_3y") & (rng.random(n) < 0.5))
+    at_large = np.isin(status, AT_LARGE + ("out_of_control",))
+    face_known = at_large | ((status == "abstinent_3y") & (rng.random(n) < 0.5))
     risk_u = rng.random(n)
-    where = pd.Index(codes).get_indexer(status)
-    high = np.array([HIGH_RISK.get(s, 0.0) for s in codes])[where]
-    low = np.array([LOW_RISK.get(s, 1.0) for s in codes])[where]
-    risk = np.where(risk_u < high, "high", np.where(risk_u > 1 - low, "low", "medium"))
-    risk = np.where(np.isin(status, GONE), "", risk)
+    high = np.array([HIGH_RISK.get(c, 0.0) for c in codes])[status_no]
+    low = np.array([LOW_RISK.get(c, 1.0) for c in codes])[status_no]
+    risk = np.where(np.isin(status, GONE), 3, np.where(risk_u < high, 0, np.where(risk_u > 1 - low, 2, 1)))
     execution = np.where(status == "community_detox", 0.83, 0.89)
     workers = max(1, int(community.sum()) // NATIONAL_USERS_PER_WORKER)
-    worker_no = pd.Series(rng.integers(1, workers + 1, n)).astype(str).str.zfill(5).to_numpy(dtype=str)
+    worker = pc.utf8_lpad(pa.array(rng.integers(1, workers + 1, n)).cast(pa.string()), 5, "0")
     township_codes, weights = township_weights()
-    return pd.DataFrame({
-        "snapshot_date": snapshot.isoformat(), "id_number": np_ids(rng, region, birth, male, taken),
-        "name": np_names(rng, n), "sex": np.where(male, "男", "女"), "birth_date": np_dates_text(birth),
-        "township": np.array(township_codes)[rng.choice(len(township_codes), n, p=np.array(weights) / sum(weights))],
-        "household_region": region, "first_found_date": np_dates_text(first_found),
-        "last_found_date": np_dates_text(last_found),
-        "primary_drug": np.array(list(DRUG_MIX_YOUNG))[rng.choice(len(DRUG_MIX_YOUNG), n,
-                                                                  p=list(DRUG_MIX_YOUNG.values()))],
-        "control_status": status, "order_date": np_dates_text(order, community),
-        "reported": np_yesno(rng.random(n) < execution, community), "risk_level": risk,
-        "last_face_check_date": np_dates_text(face, face_known),
-        "info_verified": np_yesno(rng.random(n) < INFO_VERIFIED),
-        "is_student": np_yesno((age < 19) & (rng.random(n) < 0.8)),
-        "employment_support": np_yesno(community & (rng.random(n) < EMPLOYMENT_SUPPORT_SHARE)),
-        "case_worker_id": np.where(community, np.char.add("CW-", worker_no), ""),
-    })
+    columns = {
+        "snapshot_date": pick((snapshot.isoformat(),), np.zeros(n)),
+        "id_number": np_ids(rng, np.array(NATIONAL_REGIONS)[region_no], birth, male, taken),
+        "name": np_names(rng, n), "sex": pick(("女", "男"), male), "birth_date": arrow_dates(birth),
+        "township": pick(township_codes, rng.choice(len(township_codes), n, p=shares(weights))),
+        "household_region": pick(NATIONAL_REGIONS, region_no),
+        "first_found_date": arrow_dates(first_found), "last_found_date": arrow_dates(last_found),
+        "primary_drug": pick(list(DRUG_MIX_YOUNG), rng.choice(len(DRUG_MIX_YOUNG), n,
+                                                              p=shares(DRUG_MIX_YOUNG.values()))),
+        "control_status": pick(codes, status_no),
+        "order_date": blank_unless(community, arrow_dates(order)),
+        "reported": blank_unless(community, arrow_yesno(rng.random(n) < execution)),
+        "risk_level": pick(("high", "medium", "low", ""), risk),
+        "last_face_check_date": blank_unless(face_known, arrow_dates(face)),
+        "info_verified": arrow_yesno(rng.random(n) < INFO_VERIFIED),
+        "is_student": arrow_yesno((age < 19) & (rng.random(n) < 0.8)),
+        "employment_support": arrow_yesno(community & (rng.random(n) < EMPLOYMENT_SUPPORT_SHARE)),
+        "case_worker_id": blank_unless(community, join("CW-", worker)),
+    }
+    return pa.table(columns).to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get)
 
 
 def national_registry_table(seed: int, reg: Registry) -> Table:
     """The county's latest snapshot (so hair IDs resolve) followed by vectorised persons."""
     end, rows = reg.snapshots[-1]
-    county = render("registry", rows, Style(), source_rng(seed, "registry-national"))
-    taken = set(county["id_number"])
+    county = render("registry", rows, Style(), source_rng(seed, "registry-national")).astype(ARROW_TEXT)
     rest = national_registry_frame(source_np_rng(seed, "registry"), NATIONAL_REGISTRY_ROWS - len(county),
-                                   end, taken)
+                                   end, set(county["id_number"]))
     frame = pd.concat([county, rest], ignore_index=True)
     return Table("registry", f"registry/registry_national_{end.isoformat()}.csv", frame)
 
