@@ -8,7 +8,6 @@ import stat
 
 import pytest
 
-from pipelines import demo
 from pipelines.read import decode
 
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -40,26 +39,8 @@ def personal_values(landing) -> tuple[set[str], set[str], set[str]]:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    """The county demo loaded through the real CLI, with everything it printed."""
-    import os
-    from pipelines import cli
-    root = tmp_path_factory.mktemp("privacy")
-    saved = {k: os.environ.get(k) for k in ("WAREHOUSE_PATH", "PSEUDONYM_KEY_FILE", "DATA_DIR")}
-    os.environ.update(WAREHOUSE_PATH=str(root / "wh.duckdb"), PSEUDONYM_KEY_FILE=str(root / "secrets" / "key"),
-                      DATA_DIR=str(root / "data"))
-    demo.generate(root / "data" / "landing", "county", 20231, progress=False)
-    out = io.StringIO()
-    import contextlib
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        assert cli.main(["run"]) in (0, 1)
-        assert cli.main(["status", "--limit", "100"]) == 0
-    yield root, out.getvalue()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+def loaded(demo_loaded):
+    return demo_loaded.root, demo_loaded.printed
 
 
 def all_text_values(warehouse) -> list[str]:
