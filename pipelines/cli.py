@@ -1,7 +1,7 @@
 """`python -m pipelines ingest|run|demo|status|rebuild` (contract.md §1).
 
 Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected,
-2 usage or configuration error. Messages are in Chinese and English.
+2 usage or configuration error (a broken expectation suite is one: nothing is published). Messages are in Chinese and English.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import i18n
 import warehouse
 from pipelines import ingest as ingest_mod
 from pipelines.sources import names
+from pipelines.validate import SuiteError
 
 QUARANTINE_SHOWN = 20
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
+    except (UsageError, SuiteError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
 

@@ -101,8 +101,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         stage("normalise")
         normalise.build(con, source, raw.present, today, key, snapshot_date)
         stage("validate")
-        frame = con.sql(f"select {', '.join(_suite_columns(con, source))} from norm").to_arrow_table().to_pandas()
-        outcome = validate.run(source.name, validate.frame_for(source.name, frame), today)
+        table = con.sql(f"select {', '.join(_suite_columns(con, source))} from norm").to_arrow_table()
+        outcome = validate.run(source.name, validate.frame_for(source.name, table), today)
         result.quarantine = _quarantine_rows(con, source, raw, outcome)
         if outcome.file_failures:
             raise read.FileRejected(i18n.both("file_rule_failed", rule="; ".join(outcome.file_failures)))

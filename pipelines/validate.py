@@ -13,10 +13,27 @@ from datetime import date
 from functools import cache
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+import i18n
 from pipelines.sources import suite_dict
 
 ROW_ID = "row_number"
+
+
+class SuiteError(Exception):
+    """An expectation could not be evaluated: the suite file is wrong, not the extract."""
+
+
+def _exception(info: dict | None) -> str | None:
+    """The message of an exception GX caught, at the top level or per metric (both shapes occur)."""
+    if not info:
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    return str(nested[0].get("exception_message")) if nested else None
 
 
 @dataclass
@@ -66,11 +83,27 @@ def suite_columns_needed(source: str) -> list[str]:
     return [ROW_ID] + sorted({c for e in suite_dict(source)["expectations"] for c in _columns(e["kwargs"])})
 
 
-def frame_for(source: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as datetime64[ns]: GX compares those vectorised (other datetime units go row by row)."""
+def _unique_columns(source: str) -> set[str]:
+    return {c for e in suite_dict(source)["expectations"] if "unique" in e["type"] for c in _columns(e["kwargs"])}
+
+
+def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
+    """The pandas frame GX validates, in the dtypes its pandas engine handles fastest.
+
+    Text columns become categoricals (GX hashes and filters the frame many times; codes are cheap), except
+    columns expected unique, where a category per row would cost more than it saves. Dates become
+    datetime64[ns], which GX compares vectorised (other units go row by row).
+    """
+    columns = {}
+    for name in table.column_names:
+        column = table[name]
+        if pa.types.is_string(column.type) and name not in _unique_columns(source):
+            column = pc.dictionary_encode(column)
+        columns[name] = column
+    frame = pa.table(columns).to_pandas(date_as_object=False)
     for c in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[c]) or (frame[c].dtype == object and c.endswith("_date")):
-            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[ns]")
+        if pd.api.types.is_datetime64_any_dtype(frame[c]):
+            frame[c] = frame[c].astype("datetime64[ns]")
     return frame
 
 
@@ -86,9 +119,9 @@ def run(source: str, frame: pd.DataFrame, today: date) -> Outcome:
     outcome = Outcome()
     for r in result.results:
         config = r.expectation_config
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            raise RuntimeError(f"expectation {config.type} on {source} failed to run: "
-                               f"{r.exception_info.get('exception_message')}")
+        error = _exception(r.exception_info)
+        if error:
+            raise SuiteError(i18n.both("suite_broken", source=source, expectation=config.type, detail=error))
         meta = config.meta or {}
         reason = (meta.get("zh", config.type), meta.get("en", config.type))
         rows = [int(i[ROW_ID]) for i in (r.result.get("unexpected_index_list") or [])]

@@ -252,3 +252,16 @@ def test_extra_columns_are_ignored_and_reported(env, run_cli, tmp_path):
     code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / "c.csv", edit=add))
     assert code == 0 and "已忽略的多余列：备注" in out and "extra columns ignored: 备注" in out
     assert "备注" in env.query("select message from pipeline_runs")[0][0]
+
+
+def test_a_broken_suite_is_a_configuration_error_and_publishes_nothing(env, run_cli, tmp_path, monkeypatch):
+    import json
+
+    from pipelines import sources, validate
+    broken = json.loads((sources.SUITES_DIR / "cases.json").read_text(encoding="utf-8"))
+    broken["expectations"].append({"type": "expect_column_values_to_be_between",
+                                   "kwargs": {"column": "category", "min_value": 0}})
+    monkeypatch.setattr(validate, "suite_dict", lambda source: broken)
+    code, out = run_cli("ingest", "cases", fixture("cases"))
+    assert code == 2 and "expectations/cases.json" in out
+    assert not env.warehouse.exists()
