@@ -100,9 +100,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
         stage("normalise")
         normalise.build(con, source, raw.present, today, key, snapshot_date)
+        _drop_raw(con)
         stage("validate")
-        table = con.sql(f"select {', '.join(_suite_columns(con, source))} from norm").to_arrow_table()
-        outcome = validate.run(source.name, validate.frame_for(source.name, table), today)
+        frame = validate.frame_for(source.name, con.sql(f"select {', '.join(_suite_columns(con, source))} "
+                                                        "from norm").to_arrow_table())
+        outcome = validate.run(source.name, frame, today)
+        del frame
         result.quarantine = _quarantine_rows(con, source, raw, outcome)
         if outcome.file_failures:
             raise read.FileRejected(i18n.both("file_rule_failed", rule="; ".join(outcome.file_failures)))
@@ -121,8 +124,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("drop view if exists raw; drop table if exists raw_unnumbered; drop table if exists row_numbers; "
-                "drop table if exists norm")
+    _drop_raw(con)
+    con.execute("drop table if exists norm")
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw text (with identity numbers) is not needed once normalised: free it early."""
+    con.execute("drop view if exists raw; drop table if exists raw_unnumbered; drop table if exists row_numbers")
 
 
 def _suite_columns(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
@@ -176,9 +184,8 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
 def _store(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) -> int:
     """Replace stored rows that share a key with this file's good rows, then insert them."""
     bad = pd.DataFrame({"row_number": [q["row_number"] for q in result.quarantine]}, dtype="int64")
-    con.register("bad_rows", bad)
-    con.execute("create or replace temp table good as select * from norm anti join bad_rows using (row_number)")
-    con.unregister("bad_rows")
+    con.execute("create or replace temp table bad_rows as select * from bad")
+    con.execute("create or replace temp view good as select * from norm anti join bad_rows using (row_number)")
     match = " and ".join(f"t.{k} = g.{k}" for k in source.key)
     if source.name == "registry":
         dates = [str(r[0]) for r in con.execute("select distinct snapshot_date from good").fetchall()]
@@ -192,7 +199,7 @@ def _store(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) -
     con.execute(f"insert into {source.table} (run_id, {', '.join(cols)}) "
                 f"select ?, {', '.join(cols)} from good", [result.run_id])
     count = warehouse.scalar(con, "select count(*) from good")
-    con.execute("drop table good")
+    con.execute("drop view good; drop table bad_rows")
     return count
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import config
 
 BLOCK = 64  # SHA-256 block size: HMAC pads the key to it
+HEX_CHARS = 32  # HMAC-SHA256 truncated to 128 bits (RFC 2104 §5): no collision in any realistic registry
 
 
 def key_path() -> Path:
@@ -33,8 +34,8 @@ def load_key(path: Path | None = None) -> bytes:
 
 
 def pseudonym(number: str, key: bytes) -> str:
-    """HMAC-SHA256 of the normalised identity number, hex."""
-    return hmac.new(key, number.strip().upper().encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the normalised identity number, hex, truncated to 128 bits."""
+    return hmac.new(key, number.strip().upper().encode(), hashlib.sha256).hexdigest()[:HEX_CHARS]
 
 
 def hmac_sql(col: str, key: bytes) -> str:
@@ -44,4 +45,4 @@ def hmac_sql(col: str, key: bytes) -> str:
     key = key.ljust(BLOCK, b"\0")
     inner = bytes(k ^ 0x36 for k in key).hex()
     outer = bytes(k ^ 0x5C for k in key).hex()
-    return f"sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode({col}))))"
+    return f"left(sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || encode({col})))), {HEX_CHARS})"

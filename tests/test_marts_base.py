@@ -62,3 +62,13 @@ def test_cases_by_quarter_township_type_and_drug(env, run_cli):
         ("2024Q3", "150823100", "drug_use", "methamphetamine", 1, 1, 0.1, 0, 0),
         ("2024Q3", "150823102", "user_incident", "unspecified", 1, 1, 0.0, 0, 0),
     ]
+
+
+def test_rebuild_drops_a_mart_whose_sql_is_gone(env, run_cli):
+    import duckdb
+    run_cli("ingest", "cases", fixture("cases"))
+    with duckdb.connect(str(env.warehouse)) as con:  # a table an older version of the marts defined
+        con.execute("create table mart_obsolete as select 1 as x")
+    assert run_cli("rebuild")[0] == 0
+    tables = {r[0] for r in env.query("select table_name from information_schema.tables")}
+    assert "mart_obsolete" not in tables and "mart_cases_quarter" in tables

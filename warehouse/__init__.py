@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -86,7 +87,7 @@ def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         building = path.with_name(f"{path.name}{TMP_SUFFIX}-{os.getpid()}")
         if path.exists():
             shutil.copyfile(path, building)
-        con = duckdb.connect(str(building))
+        con = duckdb.connect(str(building), config={"memory_limit": config.get("load_memory_limit")})
         try:
             apply_schema(con)
             stamp_version(con)
@@ -130,14 +131,36 @@ REFERENCE_TABLES = {
     "ref_targets": "targets.csv",
     "ref_five_never": "five_never.csv",
     "ref_plan_tasks": "plan-tasks.csv",
+    "ref_correction_factors": "correction_factors.csv",
+    "ref_four_up_four_down": "four_up_four_down.csv",
+    "ref_wastewater_levels": "wastewater_levels.csv",
+    "ref_early_warnings": "early_warnings.csv",
 }
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)load the domain's reference tables (all text) so that marts can join them."""
+    """(Re)load the domain's reference tables (all text) so that marts can join them.
+
+    Also `ref_t_critical`: two-sided critical values of Student's t for the setting `trend_alpha`, one row per
+    degree of freedom, so that the wastewater trend's significance test stays in SQL. scipy is imported here,
+    not at module level, to keep it off the dashboard's import path.
+    """
+    import csv
+
     for table, file in REFERENCE_TABLES.items():
-        con.execute(f"create or replace table {table} as select * from "
-                    f"read_csv('{domain.HERE / file}', header=true, all_varchar=true)")
+        with open(domain.HERE / file, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f))   # named columns, no sniffing: these files are ours and tiny
+        columns = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+        con.execute(f"create or replace table {table} as select * from read_csv('{domain.HERE / file}', "
+                    f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
+                    f"columns={{{columns}}})")
+    from scipy.special import stdtrit  # inverse CDF of Student's t
+
+    alpha = float(config.get("trend_alpha"))
+    dfs = list(range(1, 1001))
+    con.execute("create or replace table ref_t_critical as select unnest(?::integer[]) as df, "
+                "?::double as alpha, unnest(?::double[]) as t_critical",
+                [dfs, alpha, stdtrit(dfs, 1 - alpha / 2).tolist()])
 
 
 def mart_files() -> list[Path]:
@@ -145,12 +168,27 @@ def mart_files() -> list[Path]:
     return sorted(MARTS_DIR.glob("*.sql"))
 
 
+DERIVED_PREFIXES = ("mart_", "int_")
+CREATES = re.compile(r"create\s+or\s+replace\s+table\s+(\w+)", re.IGNORECASE)
+
+
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every mart from the stored facts, with the current settings as SQL variables."""
+    """Recompute every mart from the stored facts, with the current settings as SQL variables.
+
+    A derived table whose SQL file is gone (renamed or removed) is dropped, so the warehouse holds
+    exactly what `warehouse/marts/` defines.
+    """
     load_reference(con)
     for name in config.registry():
         value = config.get(name)
         if isinstance(value, (int, float, str)):
             con.execute(f"set variable {name} = ?", [value])
+    defined = set()
     for sql_file in mart_files():
-        con.execute(sql_file.read_text(encoding="utf-8"))
+        sql = sql_file.read_text(encoding="utf-8")
+        defined.update(CREATES.findall(sql))
+        con.execute(sql)
+    for (table,) in con.execute("select table_name from information_schema.tables where table_schema = 'main' "
+                                "and table_type = 'BASE TABLE'").fetchall():
+        if table.startswith(DERIVED_PREFIXES) and table not in defined:
+            con.execute(f"drop table {table}")

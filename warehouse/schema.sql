@@ -80,7 +80,6 @@ create table if not exists fact_registry (
     age_years integer,           -- at the snapshot date; the birth date itself is not kept
     township_code varchar,
     household_region varchar,
-    is_local boolean,            -- household registered in 150823 or legacy 152823
     first_found_date date,
     last_found_date date,
     primary_drug varchar,

@@ -1,10 +1,16 @@
 -- Drug cases and incidents by quarter of filing, township, case type and drug (contract.md §4).
+-- Seizures stay in grams in seized_g; seized_display is the same amount in the substance's display unit
+-- (domain/substances.csv seizure_unit: kilograms for caffeine and 安钠咖, grams otherwise).
 create or replace table mart_cases_quarter as
 with cases as (
     select * from fact_cases
 ),
 
-final as (
+units as (
+    select code, coalesce(seizure_unit, 'g') as seizure_unit from ref_substances
+),
+
+grouped as (
     select
         year(filed_date) || 'Q' || quarter(filed_date) as quarter,
         year(filed_date)::integer as year,
@@ -23,6 +29,15 @@ final as (
         coalesce(sum(plants), 0)::bigint as plants
     from cases
     group by all
+),
+
+final as (
+    select
+        grouped.*,
+        coalesce(units.seizure_unit, 'g') as seizure_unit,
+        case when units.seizure_unit = 'kg' then seized_g / 1000 else seized_g end as seized_display
+    from grouped
+    left join units on units.code = grouped.drug
 )
 
 select * from final

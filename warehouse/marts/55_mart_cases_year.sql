@@ -1,0 +1,143 @@
+-- Drug cases by year for the whole banner, each figure beside the same period of the previous year, and the
+-- outflow suspects' three-year average that the plan's 零容忍 target reads (plan §四(三)2: "被外省区查获外流
+-- 贩毒人数三年累计平均下降10%以上").
+--
+-- Years run from the first to the last year with a case filed; a year with no case at all has has_data false
+-- and null counts (a county without a single drug case in a year is an export that is missing, not a zero).
+-- The period of year Y is 1 January to the last filing date in the warehouse, capped at 31 December
+-- (provisional while the year is not over); the previous year is compared over the same days.
+-- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
+--   (the cases extract links no case to a registered person, so this is the part the data can show).
+-- outflow_3y_avg: mean of the yearly outflow suspects over Y−2..Y (all three years need data);
+-- outflow_3y_change_pct: that mean against the mean over Y−3..Y−1, in percent (null when the earlier mean is 0).
+create or replace table mart_cases_year as
+with cases as (
+    select
+        *,
+        category in ('criminal', 'administrative')
+            and (case_type = 'user_incident' or coalesce(involves_out_of_control_user, false)) as user_crime
+    from fact_cases
+),
+
+extent as (
+    select min(filed_date) as first_filed, max(filed_date) as last_filed from cases
+),
+
+years as (
+    select
+        unnest(generate_series(year(first_filed), year(last_filed)))::integer as year,
+        last_filed
+    from extent
+    where first_filed is not null
+),
+
+periods as (
+    select
+        year,
+        make_date(year, 1, 1) as period_start,
+        least(make_date(year, 12, 31), last_filed) as period_end,
+        make_date(year - 1, 1, 1) as previous_start,
+        (least(make_date(year, 12, 31), last_filed) - interval 1 year)::date as previous_end
+    from years
+),
+
+covered as (
+    select distinct year(filed_date)::integer as year from cases
+),
+
+current_period as (
+    select
+        periods.year,
+        count(cases.case_id) as cases,
+        count(cases.case_id) filter (where category = 'criminal') as criminal_cases,
+        count(cases.case_id) filter (where category = 'administrative') as administrative_cases,
+        count(cases.case_id) filter (where category = 'incident') as incidents,
+        count(cases.case_id) filter (where solved_date is not null) as solved_cases,
+        coalesce(sum(suspects), 0)::bigint as suspects,
+        coalesce(sum(minor_suspects), 0)::bigint as minor_suspects,
+        count(cases.case_id) filter (where target_level in ('ministry', 'region')) as target_cases,
+        coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
+        count(cases.case_id) filter (where user_crime) as user_crimes,
+        coalesce(sum(seized_g), 0) as seized_g
+    from periods
+    left join cases on cases.filed_date between periods.period_start and periods.period_end
+    group by periods.year
+),
+
+previous_period as (
+    select
+        periods.year,
+        count(cases.case_id) filter (where target_level in ('ministry', 'region')) as target_cases,
+        coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
+        count(cases.case_id) filter (where user_crime) as user_crimes,
+        coalesce(sum(suspects), 0)::bigint as suspects,
+        coalesce(sum(minor_suspects), 0)::bigint as minor_suspects
+    from periods
+    left join cases on cases.filed_date between periods.previous_start and periods.previous_end
+    group by periods.year
+),
+
+joined as (
+    select
+        periods.year,
+        periods.period_end,
+        periods.period_end < make_date(periods.year, 12, 31) as provisional,
+        covered.year is not null as has_data,
+        previously.year is not null as previous_has_data,
+        current_period.*  exclude (year),
+        previous_period.target_cases as previous_target_cases,
+        previous_period.outflow_suspects as previous_outflow_suspects,
+        previous_period.user_crimes as previous_user_crimes,
+        previous_period.suspects as previous_suspects,
+        previous_period.minor_suspects as previous_minor_suspects
+    from periods
+    join current_period using (year)
+    join previous_period using (year)
+    left join covered on covered.year = periods.year
+    left join covered as previously on previously.year = periods.year - 1
+),
+
+averaged as (
+    select
+        joined.*,
+        count(*) filter (where has_data) over three_years as years_in_3y,
+        avg(outflow_suspects) over three_years as avg_3y
+    from joined
+    window three_years as (order by year range between 2 preceding and current row)
+),
+
+final as (
+    select
+        year,
+        period_end,
+        provisional,
+        has_data,
+        case when has_data then cases end as cases,
+        case when has_data then criminal_cases end as criminal_cases,
+        case when has_data then administrative_cases end as administrative_cases,
+        case when has_data then incidents end as incidents,
+        case when has_data then solved_cases end as solved_cases,
+        case when has_data then suspects end as suspects,
+        case when has_data then minor_suspects end as minor_suspects,
+        case when has_data then seized_g end as seized_g,
+        case when has_data then target_cases end as target_cases,
+        case when previous_has_data then previous_target_cases end as previous_target_cases,
+        case when has_data then outflow_suspects end as outflow_suspects,
+        case when previous_has_data then previous_outflow_suspects end as previous_outflow_suspects,
+        case when has_data then user_crimes end as user_crimes,
+        case when previous_has_data then previous_user_crimes end as previous_user_crimes,
+        case when previous_has_data then previous_suspects end as previous_suspects,
+        case when previous_has_data then previous_minor_suspects end as previous_minor_suspects,
+        case when years_in_3y = 3 then avg_3y end as outflow_3y_avg,
+        lag(case when years_in_3y = 3 then avg_3y end) over (order by year) as outflow_3y_avg_previous
+    from averaged
+)
+
+select
+    final.*,
+    case
+        when outflow_3y_avg_previous > 0
+            then 100.0 * (outflow_3y_avg - outflow_3y_avg_previous) / outflow_3y_avg_previous
+    end as outflow_3y_change_pct
+from final
+order by year;
