@@ -31,14 +31,7 @@ with definitions as (
 ),
 
 indicator_values as (
-    select
-        period::integer as year,
-        indicator,
-        arg_max(value, runs.started_at) as value
-    from fact_indicators
-    left join pipeline_runs as runs using (run_id)
-    where unit_code = '150823' and regexp_full_match(period, '\d{4}')
-    group by all
+    select * from int_indicators_year
 ),
 
 banner as (
