@@ -1,0 +1,69 @@
+"""Cases and seizures from `mart_cases_quarter`: by quarter, case type and drug; target cases; outflow."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import db
+from dashboard.access import Scope
+from dashboard.filters import Filters
+from dashboard.where import Where
+
+MART = "mart_cases_quarter"
+TOTALS = ", ".join(f"coalesce(sum({c}), 0)::bigint as {c}" for c in (
+    "cases", "criminal_cases", "suspects", "minor_suspects", "target_cases", "outflow_suspects"))
+
+
+def _where(f: Filters, scope: Scope, period: bool = True) -> Where:
+    return Where(f, scope, quarter_column="quarter", substance_column="drug", period=period)
+
+
+def totals(f: Filters, scope: Scope) -> pd.Series:
+    """Headline totals over the period, with `prev_<name>` for the same period a year earlier."""
+    now, before = _where(f, scope), _where(f.previous_year(), scope)
+    frame = db.query(f"""
+        select * from (select {TOTALS} from {MART} where {now.sql})
+        cross join (select {TOTALS.replace(' as ', ' as prev_')} from {MART} where {before.sql})""",
+                     [*now.params, *before.params])
+    return frame.iloc[0]
+
+
+def by_quarter_type(f: Filters, scope: Scope) -> pd.DataFrame:
+    w = _where(f, scope)
+    return db.query(f"""
+        select quarter, case_type, sum(cases)::bigint as cases, sum(suspects)::bigint as suspects
+        from {MART} where {w.sql} group by all order by quarter, case_type""", w.params)
+
+
+def by_drug(f: Filters, scope: Scope) -> pd.DataFrame:
+    """Cases and seizures per drug; the amount in the drug's own unit (kilograms for caffeine, 安钠咖)."""
+    w = _where(f, scope)
+    return db.query(f"""
+        select drug, sum(cases)::bigint as cases, sum(suspects)::bigint as suspects, sum(seized_display) as seized_amount,
+               any_value(seizure_unit) as seizure_unit
+        from {MART} where {w.sql} group by drug order by cases desc, drug""", w.params)
+
+
+def by_year(f: Filters, scope: Scope) -> pd.DataFrame:
+    """Per year up to the period's end: target cases, outflow suspects and their 3-year average."""
+    w = _where(f, scope, period=False)
+    return db.query(f"""
+        with years as (
+            select year, sum(cases)::bigint as cases, sum(target_cases)::bigint as target_cases,
+                   sum(outflow_suspects)::bigint as outflow_suspects
+            from {MART} where {w.sql} and year <= ? group by year),
+        rolling as (
+            select *, avg(outflow_suspects) over (order by year rows between 2 preceding and current row)
+                      as outflow_3y_avg,
+                   count(*) over (order by year rows between 2 preceding and current row) as years_in_avg
+            from years)
+        select year, cases, target_cases, outflow_suspects,
+               case when years_in_avg = 3 then outflow_3y_avg end as outflow_3y_avg
+        from rolling order by year""", [*w.params, f.year])
+
+
+def by_township(f: Filters, scope: Scope) -> pd.DataFrame:
+    w = _where(f, scope)
+    return db.query(f"""
+        select township_code, sum(cases)::bigint as cases, sum(suspects)::bigint as suspects,
+               sum(outflow_suspects)::bigint as outflow_suspects
+        from {MART} where {w.sql} group by township_code order by cases desc""", w.params)

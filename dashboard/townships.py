@@ -1,0 +1,95 @@
+"""Townships side by side: a scorecard per township and a ranking, from the registry, cases, hair and
+early-warning marts.
+
+The scorecard applies the plan's registry checks of `domain/targets.csv` (inputs `registry:*`: the listing
+line, out-of-control users, face-check and info-verified rates, users per case worker) to each township, with
+the same operators and thresholds as the banner-level `mart_six_zero_checks`; a rate with nobody at large
+passes, as there.
+"""
+from __future__ import annotations
+
+import operator as op
+from datetime import date
+
+import pandas as pd
+
+import domain
+from dashboard import db, registry
+from dashboard.access import Scope
+from dashboard.filters import Filters
+from dashboard.where import Where
+
+OPERATORS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "=": op.eq}
+CHECK_COLUMNS = {"registry:existing_users": "existing_users", "registry:out_of_control": "out_of_control",
+                 "registry:face_check_rate": "face_check_rate", "registry:info_verified_rate": "info_verified_rate",
+                 "registry:users_per_case_worker": "users_per_case_worker"}
+RANK_BY = ("existing_per_10k", "existing_users", "newly_found_year", "cases", "positivity_rate",
+           "warnings", "checks_passed")
+
+
+def township_checks() -> pd.DataFrame:
+    """The registry checks that apply to one township (scope 'township', or banner checks of rates)."""
+    checks = db.query("""select "check", input, operator, threshold::double as threshold, scope
+                         from ref_targets where input like 'registry:%'""")
+    keep = (checks["scope"] == "township") | ~checks["input"].eq("registry:existing_users")
+    return checks[keep & checks["input"].isin(list(CHECK_COLUMNS))].reset_index(drop=True)
+
+
+def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
+    """One row per township in view, and the registry snapshot it reads."""
+    s0, _ = registry.snapshots(f)
+    towns = scope.townships_for(f.towns)
+    people = pd.DataFrame({"township_code": [t["code"] for t in domain.townships()],
+                           "population_est": [int(t["population_est"]) for t in domain.townships()]})
+    if towns:
+        people = people[people["township_code"].isin(towns)]
+    reg = registry.by_township(f, scope, s0) if s0 else pd.DataFrame(columns=["township_code"])
+    w = Where(f, scope, quarter_column="quarter")
+    cases = db.query(f"select township_code, sum(cases)::bigint as cases from mart_cases_quarter where {w.sql} "
+                     "group by 1", w.params)
+    hair = db.query(f"""select township_code, sum(tested)::bigint as hair_tests,
+                               100.0 * sum(positive) / nullif(sum(tested) - sum(undetermined), 0) as positivity_rate
+                        from mart_hair_positivity where {w.sql} group by 1""", w.params)
+    warn = db.query(f"select township_code, count(*) as warnings from mart_early_warnings where {w.sql} group by 1",
+                    w.params)
+    card = (people.merge(reg, on="township_code", how="left").merge(cases, on="township_code", how="left")
+            .merge(hair, on="township_code", how="left").merge(warn, on="township_code", how="left"))
+    for column in ("cases", "hair_tests", "warnings"):
+        card[column] = card[column].fillna(0).astype("int64")
+    card["existing_per_10k"] = card["existing_users"] / card["population_est"] * 10_000
+    passed, total = _checks_passed(card)
+    card["checks_passed"] = passed
+    card["checks_total"] = total
+    return card.drop(columns=["listing_threshold"], errors="ignore"), s0
+
+
+def _checks_passed(card: pd.DataFrame) -> tuple[list[int], int]:
+    checks = township_checks()
+    results = []
+    for _, row in card.iterrows():
+        ok = 0
+        for c in checks.itertuples(index=False):
+            value = row.get(CHECK_COLUMNS[c.input])
+            if pd.isna(value) and c.input.endswith("_rate"):
+                value = 100.0   # nobody at large: nothing left unchecked
+            if pd.isna(value) and c.input.endswith("users_per_case_worker"):
+                value = 0.0     # no community users
+            ok += bool(pd.notna(value) and OPERATORS[c.operator](float(value), c.threshold))
+        results.append(ok)
+    return results, len(checks)
+
+
+def ranking(card: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Townships ordered by one scorecard column (highest first)."""
+    if by not in RANK_BY:
+        raise ValueError(by)
+    return card[["township_code", by]].dropna().sort_values(by, ascending=False).reset_index(drop=True)
+
+
+def warnings(f: Filters, scope: Scope, lang: str) -> pd.DataFrame:
+    """Early warnings of the period in view, each with its evidence in the reader's language."""
+    w = Where(f, scope, quarter_column="quarter", substance_column="substance")
+    return db.query(f"""
+        select quarter, township_code, kind, substance, evidence_{'zh' if lang == 'zh' else 'en'} as evidence
+        from mart_early_warnings where {w.sql}
+        order by quarter desc, township_code, kind""", w.params)

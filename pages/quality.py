@@ -1,0 +1,54 @@
+"""数据质量 Data quality: loads, validation per expectation, quarantined rows, freshness, test coverage."""
+import streamlit as st
+
+import i18n
+
+from dashboard import fmt, quality, ui
+from dashboard.charts import Chart, show, table
+from dashboard.text import label, tr
+
+v = ui.page("quality")
+f, scope = v.filters, v.scope
+
+with ui.section("dq.headline"):
+    t = quality.run_totals().iloc[0]
+    c = st.columns(5)
+    for column, name in zip(c, ["files_loaded", "files_rejected", "files_skipped", "rows_loaded", "rows_quarantined"]):
+        ui.metric(column, tr(f"col.{name}"), fmt.number(t[name]))
+
+with ui.section("dq.freshness"):
+    fresh = quality.freshness()
+    table("freshness", fresh, period=v.period)
+    stale = fresh.loc[fresh["stale"], "source"].tolist()
+    if stale:
+        st.warning(tr("dq.stale", sources=fmt.join((label("source", s, v.lang) for s in stale), v.lang)),
+                   icon=":material/schedule:")
+
+with ui.section("dq.coverage"):
+    cov = quality.coverage(f, scope)
+    table("coverage", cov, period=v.period)
+    gaps = quality.missing_quarters(cov)
+    for source, quarters in gaps.items():
+        if quarters:
+            st.warning(tr("alert.missing_tests", source=label("source", source, v.lang),
+                          quarters=fmt.join((fmt.quarter(q, v.lang) for q in quarters), v.lang)), icon=":material/event_busy:")
+    show(Chart("hair_coverage", "heatmap", x="quarter", y="township_code", z="hair_samples"),
+         quality.coverage_by_township(f, scope), period=v.period)
+
+with ui.section("dq.validation"):
+    source = st.selectbox(tr("dq.pick_source"), [None, *quality.SOURCES], key="dq_source",
+                          format_func=lambda s: i18n.t("dq.all_sources", v.lang) if s is None else label("source", s, v.lang))
+    checks = quality.validation(source)
+    checks["description"] = [quality.split_bilingual(d, v.lang) for d in checks["description"]]
+    table("validation", checks, period=v.period)
+    rows = quality.quarantine(source)
+    rows["reasons"] = [quality.split_bilingual(r, v.lang) for r in rows["reasons"]]
+    table("quarantine", rows, period=v.period)
+    st.caption(tr("dq.quarantine_note"))
+
+with ui.section("dq.runs"):
+    runs = quality.runs()
+    runs["message"] = [quality.split_bilingual(m, v.lang) for m in runs["message"]]
+    table("runs", runs, period=v.period, height=400)
+
+ui.sources("quality")

@@ -1,0 +1,187 @@
+"""Shared by the dashboard's tests: one demo warehouse per test session, AppTest helpers, mart queries.
+
+The demo warehouse is built once (demo extracts of every source, each ingested with
+`pipelines.ingest.ingest`) under a private WAREHOUSE_PATH; tests that change a warehouse work on a copy
+(`copy_warehouse`). Test modules import the fixtures they use from here:
+`from tests.app_helpers import demo, demo_build  # noqa: F401`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+import config
+import i18n
+from dashboard import nav
+
+APP = str(Path(config.ROOT) / "app.py")
+SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    root: Path
+    warehouse: Path
+    key: Path
+    data_dir: Path
+
+    def env(self) -> dict[str, str]:
+        return {"WAREHOUSE_PATH": str(self.warehouse), "PSEUDONYM_KEY_FILE": str(self.key),
+                "DATA_DIR": str(self.data_dir)}
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def value(self, sql: str, params: list | None = None):
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None
+
+
+def build_demo(root: Path, scale: str = "county") -> DemoWarehouse:
+    """Generate the demo extracts under `root` and ingest every source into `root/wh/warehouse.duckdb`."""
+    from pipelines import demo as demo_mod
+    from pipelines.ingest import ingest
+
+    d = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in d.env().items():
+            mp.setenv(name, value)
+        landing = d.data_dir / "landing"
+        demo_mod.generate(landing, scale, progress=False)
+        for source in SOURCES:
+            files = sorted(p for p in (landing / source).glob("*") if p.suffix in (".csv", ".xlsx"))
+            results = ingest(source, files, progress=False)
+            assert all(r.status == "loaded" for r in results), [(r.file_name, r.message) for r in results]
+    return d
+
+
+def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
+    """A private copy of a demo warehouse (same pseudonym key) that a test may replace or alter."""
+    copy = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    copy.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    copy.key.parent.mkdir(parents=True, exist_ok=True)
+    copy.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(d.warehouse, copy.warehouse)
+    shutil.copyfile(d.key, copy.key)
+    os.chmod(copy.key, 0o600)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+    return build_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo(demo_build: DemoWarehouse, monkeypatch: pytest.MonkeyPatch) -> DemoWarehouse:
+    """The session's demo warehouse, made the live one for this test."""
+    use(demo_build, monkeypatch)
+    return demo_build
+
+
+def use(d: DemoWarehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in d.env().items():
+        monkeypatch.setenv(name, value)
+
+
+# --- AppTest ---------------------------------------------------------------------------------------------
+class _NavigationPagesManager(PagesManager):
+    """AppTest forgets, before every run, that `app.py` calls `st.navigation`, and (because a `pages/` folder
+    exists) runs the chosen page file on its own, the old multipage mode. A live server does that only until
+    the first session has run `app.py`; the app then bounces such a run through `app.py` (`ui.page`, covered
+    by the browser test), which loses the widget values a test has just set. This keeps AppTest in the
+    steady state of a running server: navigation by `app.py`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+app_test_module.PagesManager = _NavigationPagesManager
+
+
+def open_app(lang: str = "zh", **params: str) -> AppTest:
+    """The app after its first run, with URL parameters (`lang`, `from`, `to`, `town`, `sub`)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"lang": lang, **params})
+    return at.run()
+
+
+def open_page(key: str, lang: str = "zh", **params: str) -> AppTest:
+    at = open_app(lang, **params)
+    return switch(at, key)
+
+
+def switch(at: AppTest, key: str) -> AppTest:
+    return at.switch_page(nav.page(key).file).run()
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every text the page shows in markdown, captions, titles, headers and messages."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    return out
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    """Metric label → (value, delta) as rendered."""
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def metric(at: AppTest, key: str, lang: str = "zh") -> str:
+    """The rendered value of the metric labelled with i18n key `key`."""
+    label = i18n.t(key, lang)
+    found = metrics(at)
+    assert label in found, f"no metric {label!r} in {list(found)}"
+    return found[label][0]
+
+
+def walk(node) -> list:
+    """Every element under `node`, in page order."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    out = []
+    for key in sorted(children):
+        out += walk(children[key])
+    return out
+
+
+def frame(at: AppTest, chart: str, lang: str = "zh"):
+    """The DataFrame shown as table `chart` (the first st.dataframe after its bold title)."""
+    title = f"**{i18n.t(f'chart.{chart}', lang)}**"
+    seen = False
+    for element in walk(at.main):
+        kind = type(element).__name__
+        if kind == "Markdown" and element.value == title:
+            seen = True
+        elif seen and kind == "Dataframe":
+            return element.value
+    raise AssertionError(f"no table {chart!r}")
+
+
+def assert_healthy(at: AppTest) -> None:
+    """No exception, no section that failed, nothing 'not yet computed' (the real marts are all there)."""
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    for key in ("state.failed", "state.not_computed"):
+        for lang in i18n.LANGS:
+            head = re.split(r"[{（(]", i18n.t(key, lang, relation="", path=""))[0]
+            assert not any(head in s for s in shown), (key, [s for s in shown if head in s])
+
+
+def number(text: str) -> float:
+    """A rendered number back to a float: '1,234' → 1234.0, '12.5%' → 12.5."""
+    return float(text.replace(",", "").replace("%", "").strip())

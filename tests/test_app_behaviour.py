@@ -1,0 +1,181 @@
+"""How the dashboard behaves at its edges: formats, downloads, the catalogue, the URL, empty and missing
+data, a user bound to one township, and what it must never import."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+import config
+import i18n
+from dashboard import access, downloads, fmt, nav, registry, targets
+from dashboard.access import Scope, User
+from dashboard.filters import Filters
+from tests.app_helpers import (assert_healthy, copy_warehouse, demo, demo_build, metric, open_app,  # noqa: F401
+                               open_page, texts, use)
+
+SEAT = "150823100"
+ROOT = Path(config.ROOT)
+
+
+# --- formats ---------------------------------------------------------------------------------------------
+def test_numbers_and_dates_are_written_for_the_reader():
+    assert fmt.number(1234) == "1,234" and fmt.number(1234.56, 1) == "1,234.6"
+    assert fmt.percent(12.5) == "12.5%" and fmt.percent(None) == fmt.DASH
+    assert fmt.day(date(2024, 3, 5), "zh") == "2024年3月5日"
+    assert fmt.day(date(2024, 3, 5), "en") == "2024-03-05"
+    assert fmt.change(110, 100) == "+10.0%" and fmt.change(90, 100) == "-10.0%" and fmt.change(5, 0) is None
+    assert fmt.quarter("2024Q3", "zh") == "2024年第3季度" and fmt.quarter("2024Q3", "en") == "2024 Q3"
+    assert fmt.moment("2024-03-05T06:07:00+00:00", "zh") == "2024年3月5日 14:07 (UTC+8)"
+
+
+def test_downloads_keep_chinese_for_excel():
+    frame = pd.DataFrame({"苏木镇": ["乌拉山镇", "先锋镇"], "案事件数": [3, 1]})
+    csv = downloads.to_csv(frame)
+    assert csv.startswith("\ufeff".encode()) and "乌拉山镇" in csv.decode("utf-8-sig")
+    back = pd.read_excel(io.BytesIO(downloads.to_xlsx(frame)))
+    assert back.equals(frame)
+    assert downloads.file_stem("各苏木镇现有吸毒人员（与 60 人挂牌线相比）", "2024Q1-2024Q4") == \
+        "各苏木镇现有吸毒人员_与_60_人挂牌线相比__2024Q1-2024Q4"
+
+
+# --- the catalogue ------------------------------------------------------------------------------------------
+APP_KEYS = {k for f in [ROOT / "i18n" / "app.yaml"] for k in __import__("yaml").safe_load(f.read_text("utf-8"))}
+
+
+@pytest.mark.parametrize("key", sorted(APP_KEYS))
+def test_every_app_string_has_both_languages_with_the_same_placeholders(key):
+    entry = i18n.catalogue()[key]
+    assert set(entry) == {"zh", "en"}, "an unquoted comma in a YAML flow mapping splits the text"
+    assert entry.get("zh") and entry.get("en")
+    assert set(re.findall(r"{(\w+)}", entry["zh"])) == set(re.findall(r"{(\w+)}", entry["en"]))
+
+
+def test_every_string_the_app_asks_for_is_in_the_catalogue():
+    used = set()
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").glob("*.py")]:
+        src = path.read_text("utf-8")
+        used |= set(re.findall(r"""\b(?:tr|_t|i18n\.t)\(\s*["']([\w.]+)["']""", src))
+        used |= {f"chart.{m}" for m in re.findall(r"""(?:Chart|\btable)\(\s*["'](\w+)["']""", src)}
+        used |= set(re.findall(r"""(?:section\(|hline_label=|note=)\s*["']([\w.]+)["']""", src))
+    assert used, "the scan finds the keys"
+    assert sorted(k for k in used if k not in i18n.catalogue()) == []
+
+
+# --- URL ------------------------------------------------------------------------------------------------
+def test_a_shared_link_opens_the_same_view(demo):
+    at = open_page("hair", "en", **{"from": "2023Q2", "to": "2024Q1", "town": SEAT, "sub": "methamphetamine"})
+    assert_healthy(at)
+    assert at.select_slider(key="f_period").value == ("2023Q2", "2024Q1")
+    assert at.multiselect(key="f_towns").value == [SEAT]
+    assert at.multiselect(key="f_subs").value == ["methamphetamine"]
+    assert at.query_params == {"lang": "en", "from": "2023Q2", "to": "2024Q1", "town": SEAT,
+                               "sub": "methamphetamine"}
+    tested = demo.value("select sum(tested) from mart_hair_positivity where quarter between '2023Q2' and '2024Q1' "
+                        "and township_code = ? and substance = 'methamphetamine'", [SEAT])
+    assert metric(at, "col.tested", "en") == fmt.number(tested)
+
+
+def test_nonsense_in_the_url_falls_back_to_the_default_view(demo):
+    at = open_app("xx", **{"from": "2099Q9", "to": "junk", "town": "999,150823100", "sub": "water"})
+    assert_healthy(at)
+    assert at.title[0].value == i18n.t("page.overview", "zh")
+    assert at.query_params == {"lang": "zh", "from": "2024Q1", "to": "2024Q4", "town": SEAT}
+
+
+def test_language_switch_keeps_the_filters(demo):
+    at = open_page("cases", "zh", town=SEAT)
+    at = at.radio(key="f_lang").set_value("en").run()
+    assert at.title[0].value == i18n.t("page.cases", "en")
+    assert at.query_params["lang"] == "en" and at.query_params["town"] == SEAT
+
+
+# --- empty, missing, absent ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("key", [p.key for p in nav.PAGES])
+def test_a_filter_that_leaves_nothing_shows_an_empty_state(demo, key):
+    at = open_page(key, "zh", sub="etomidate", town="150823201")
+    assert_healthy(at)
+    if key in ("wastewater", "hair", "cases"):          # the pages the substance filter applies to
+        empty = [i18n.t("state.empty", "zh")[:10], "当前筛选条件下没有数据"]
+        assert any(any(e in s for e in empty) for s in texts(at)), texts(at)
+
+
+def test_a_mart_not_yet_computed_is_said_so(demo_build, tmp_path, monkeypatch):
+    data = copy_warehouse(demo_build, tmp_path)
+    with duckdb.connect(str(data.warehouse)) as con:
+        con.execute("drop table mart_six_zero")
+        con.execute("drop table mart_hair_positivity")
+    use(data, monkeypatch)
+    for key, relation in (("overview", "mart_six_zero"), ("hair", "mart_hair_positivity")):
+        at = open_page(key, "zh")
+        assert not at.exception
+        assert any(i18n.t("state.not_computed", "zh", relation=relation) == s for s in texts(at))
+        assert any(i18n.t("frame.sources", "zh") in s for s in texts(at)), "the rest of the page still shows"
+
+
+def test_no_warehouse_yet_is_explained(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere" / "warehouse.duckdb"
+    monkeypatch.setenv("WAREHOUSE_PATH", str(missing))
+    at = open_app("zh")
+    assert not at.exception
+    assert i18n.t("state.no_warehouse", "zh", path=str(missing)) in [w.value for w in at.warning]
+
+
+# --- access: roles and township scope ---------------------------------------------------------------------------
+def test_scope_keeps_a_township_user_inside_their_township():
+    scope = Scope(frozenset({SEAT}))
+    assert scope.townships_for(()) == (SEAT,)
+    assert scope.townships_for(("150823105",)) == (SEAT,)
+    assert Scope().townships_for(("150823105",)) == ("150823105",)
+    assert User("u", frozenset({"viewer"}), SEAT).scope == scope
+    assert User("u", frozenset({"office"}), "150823").scope.whole_banner
+
+
+def test_queries_take_the_scope(demo):
+    scope = Scope(frozenset({SEAT}))
+    towns = registry.by_township(Filters("2024Q1", "2024Q4"), scope, date(2024, 12, 31))
+    assert towns["township_code"].tolist() == [SEAT]
+    now, _ = registry.headline(Filters("2024Q1", "2024Q4", ("150823105",)), scope)
+    assert now["existing_users"] == demo.value("select existing_users from mart_registry_township "
+                                               "where snapshot_date = '2024-12-31' and township_code = ?", [SEAT])
+    with pytest.raises(targets.OutOfScope):
+        targets.six_zero(2024, scope)
+
+
+def test_a_viewer_bound_to_a_township_sees_only_their_pages_and_township(demo, monkeypatch):
+    monkeypatch.setattr(access, "current_user", lambda: User("viewer", frozenset({"viewer"}), SEAT))
+    at = open_app("zh")
+    assert_healthy(at)
+    assert at.multiselect(key="f_towns").options == ["乌拉山镇"]
+    assert i18n.t("state.banner_only", "zh") in [i.value for i in at.info]
+    assert metric(at, "col.existing_users") == fmt.number(demo.value(
+        "select existing_users from mart_registry_township where snapshot_date = '2024-12-31' "
+        "and township_code = ?", [SEAT]))
+    visible = [p.key for p in nav.visible(frozenset({"viewer"}))]
+    assert "registry" not in visible and "overview" in visible
+
+
+# --- what the app must not load -------------------------------------------------------------------------------
+def test_the_app_never_imports_great_expectations_or_the_pipelines(demo_build):
+    script = f"""
+import os, sys
+os.environ.update({demo_build.env()!r})
+sys.path.insert(0, {str(ROOT)!r})
+from tests.app_helpers import open_app, switch
+from dashboard import nav
+at = open_app("zh")
+for page in nav.PAGES:
+    switch(at, page.key)
+    assert not at.exception, page.key
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("great_expectations", "pipelines", "scipy")))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
