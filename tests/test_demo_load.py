@@ -25,3 +25,13 @@ def test_planted_columns_are_named_in_the_reasons(demo_loaded):
             named = reasons[(f["path"].split("/")[-1], b["row"])].split(",")
             # a solved date before the filed date names both columns of the pair
             assert column in named or (column == "solved_date" and "filed_date" in named), (f["path"], b, named)
+
+
+def test_early_warning_evidence_reads_in_words_not_codes(demo_loaded):
+    import domain
+    codes = set(domain.codes("subject_group"))
+    evidence = demo_loaded.query("select evidence_zh from mart_early_warnings where kind = "
+                                 "'hair_positive_outside_registry'")
+    assert evidence
+    for (text,) in evidence:
+        assert not [c for c in codes if c in text], text

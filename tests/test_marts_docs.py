@@ -67,7 +67,7 @@ def test_every_mart_sql_has_its_yaml_and_the_reverse():
 
 @pytest.mark.parametrize("sql_file", SQL_FILES, ids=lambda p: p.stem)
 def test_yaml_names_the_table_its_sql_creates(sql_file):
-    created = re.findall(r"create or replace table (\w+)", sql_file.read_text(encoding="utf-8"))
+    created = re.findall(r"create or replace (?:table|view) (\w+)", sql_file.read_text(encoding="utf-8"))
     assert re.fullmatch(r"(mart|int)_\w+", created[0])
     assert created == [doc(sql_file)["name"]]
     assert sql_file.stem.split("_", 1)[1] == doc(sql_file)["name"]

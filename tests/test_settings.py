@@ -11,14 +11,15 @@ import config
 ROOT = Path(config.ROOT)
 CODE = [p for p in ROOT.rglob("*") if p.suffix in {".py", ".sql"} and ".venv" not in p.parts
         and "tests" not in p.parts]
-READS = re.compile(r"""config\.(?:get|path)\(\s*["'](\w+)["']|getvariable\(\s*'(\w+)'""")
+READS = re.compile(r"""config\.(?:get|path)\(\s*["'](\w+)["']|getvariable\(\s*'(\w+)'"""
+                   r"""|from ref_settings where setting = '(\w+)'""")
 
 
 def settings_read_by_code() -> set[str]:
     found = set()
     for p in CODE:
         for m in READS.finditer(p.read_text(encoding="utf-8")):
-            found.add(m.group(1) or m.group(2))
+            found.add(m.group(1) or m.group(2) or m.group(3))
     return found
 
 

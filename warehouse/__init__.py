@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -141,7 +140,7 @@ REFERENCE_TABLES = {
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)load the domain's reference tables (all text) so that marts can join them.
 
-    Also `ref_t_critical`: two-sided critical values of Student's t for the setting `trend_alpha`, one row per
+    Also `ref_labels` (display labels of every code) and `ref_t_critical`: two-sided critical values of Student's t for the setting `trend_alpha`, one row per
     degree of freedom, so that the wastewater trend's significance test stays in SQL. scipy is imported here,
     not at module level, to keep it off the dashboard's import path.
     """
@@ -154,6 +153,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table {table} as select * from read_csv('{domain.HERE / file}', "
                     f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
                     f"columns={{{columns}}})")
+    _load_labels(con)
     from scipy.special import stdtrit  # inverse CDF of Student's t
 
     alpha = float(config.get("trend_alpha"))
@@ -163,32 +163,39 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
                 [dfs, alpha, stdtrit(dfs, 1 - alpha / 2).tolist()])
 
 
+def _load_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """`ref_labels`: the Chinese and English display label of every code of every vocabulary."""
+    kinds = ["substance", "township", *domain.enums()]
+    rows = [(kind, label.code, label.zh, label.en) for kind in kinds for label in domain.labels(kind).values()]
+    con.execute("create or replace table ref_labels as select unnest(?::varchar[]) as kind, unnest(?::varchar[]) "
+                "as code, unnest(?::varchar[]) as zh, unnest(?::varchar[]) as en", [list(c) for c in zip(*rows)])
+
+
 def mart_files() -> list[Path]:
     """Mart SQL files in build order (the numeric prefix orders dependencies)."""
     return sorted(MARTS_DIR.glob("*.sql"))
 
 
 DERIVED_PREFIXES = ("mart_", "int_")
-CREATES = re.compile(r"create\s+or\s+replace\s+table\s+(\w+)", re.IGNORECASE)
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every mart from the stored facts, with the current settings as SQL variables.
+    """Recompute every mart from the stored facts.
 
-    A derived table whose SQL file is gone (renamed or removed) is dropped, so the warehouse holds
-    exactly what `warehouse/marts/` defines.
+    Every derived table and view is dropped first, so the warehouse holds exactly what `warehouse/marts/`
+    defines (a renamed or removed mart leaves nothing stale behind). The settings are SQL variables for the
+    build and are stored in `ref_settings`, which views read and which records what a version was built with.
     """
     load_reference(con)
-    for name in config.registry():
-        value = config.get(name)
+    values = {name: config.get(name) for name in config.registry()}
+    con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
+                "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
+    for name, value in values.items():
         if isinstance(value, (int, float, str)):
             con.execute(f"set variable {name} = ?", [value])
-    defined = set()
+    for name, kind in con.execute("select table_name, table_type from information_schema.tables "
+                                  "where table_schema = 'main'").fetchall():
+        if name.startswith(DERIVED_PREFIXES):
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
     for sql_file in mart_files():
-        sql = sql_file.read_text(encoding="utf-8")
-        defined.update(CREATES.findall(sql))
-        con.execute(sql)
-    for (table,) in con.execute("select table_name from information_schema.tables where table_schema = 'main' "
-                                "and table_type = 'BASE TABLE'").fetchall():
-        if table.startswith(DERIVED_PREFIXES) and table not in defined:
-            con.execute(f"drop table {table}")
+        con.execute(sql_file.read_text(encoding="utf-8"))

@@ -6,7 +6,9 @@
 -- Load read as use: amphetamine minus amphetamine_from_meth_share × the methamphetamine load of the same sample
 -- (floored at 0; nothing subtracted when the sample has no methamphetamine result); null for substances
 -- wastewater cannot read as use (caffeine, cotinine; 安钠咖 is not measurable at all).
-create or replace table mart_wastewater_loads as
+-- A view (one row per fact row, cheap to compute, costly to store): it reads the settings the warehouse was
+-- built with from ref_settings, since a reader's connection has no build-time variables.
+create or replace view mart_wastewater_loads as
 with samples as (
     select * from fact_wastewater
 ),
@@ -21,7 +23,7 @@ valued as (
         samples.*,
         case
             when not below_loq then concentration_ng_l
-            when getvariable('below_loq_rule') = 'half_loq' then coalesce(loq_ng_l / 2, 0)
+            when (select value from ref_settings where setting = 'below_loq_rule') = 'half_loq' then coalesce(loq_ng_l / 2, 0)
             else 0
         end as concentration_used
     from samples
@@ -65,7 +67,7 @@ final as (
             when not coalesce(substances.readable, true) or not coalesce(substances.abuse_marker, true) then null
             when substance = 'amphetamine'
                 then greatest(load_mg_day_per_1000
-                              - getvariable('amphetamine_from_meth_share') * coalesce(meth_load_per_1000, 0), 0)
+                              - (select value::double from ref_settings where setting = 'amphetamine_from_meth_share') * coalesce(meth_load_per_1000, 0), 0)
             else load_mg_day_per_1000
         end as load_use_mg_day_per_1000,
         coalesce(substances.readable, true) as readable_as_use,

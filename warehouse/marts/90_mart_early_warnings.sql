@@ -163,14 +163,15 @@ hair_warnings as (
         null::bigint as results_history_quarters,
         hair.concentration_ng_mg,
         hair.cutoff_ng_mg,
-        '毛发样本 ' || hair.sample_id || '（' || hair.subject_group || '，' || hair.collection_date || '）'
+        '毛发样本 ' || hair.sample_id || '（' || groups.zh || '，' || hair.collection_date || '）'
             || substances.name_zh || ' ' || hair.concentration_ng_mg || ' ng/mg，达到临界值 '
             || hair.cutoff_ng_mg || ' ng/mg；此人不在吸毒人员登记中' as evidence_zh,
-        'Hair sample ' || hair.sample_id || ' (' || hair.subject_group || ', ' || hair.collection_date || '): '
+        'Hair sample ' || hair.sample_id || ' (' || groups.en || ', ' || hair.collection_date || '): '
             || substances.name_en || ' ' || hair.concentration_ng_mg || ' ng/mg, at or above the cut-off '
             || hair.cutoff_ng_mg || ' ng/mg; the person is not in the drug-user registry' as evidence_en
     from int_hair_tests as hair
     join substances on substances.code = hair.substance
+    join ref_labels as groups on groups.kind = 'subject_group' and groups.code = hair.subject_group
     where hair.judged_by = 'cutoff' and hair.positive and not hair.in_registry
 ),
 
