@@ -95,7 +95,3 @@ def labels(kind: str) -> dict[str, Label]:
         rows[BANNER_CODE] = Label(BANNER_CODE, BANNER_NAME_ZH, BANNER_NAME_EN)
         return rows
     return {c: Label(c, s["labels"][0], s["en"]) for c, s in enums()[kind].items()}
-
-
-def banner_population() -> int:
-    return sum(int(t["population_est"]) for t in townships())

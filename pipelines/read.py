@@ -77,16 +77,6 @@ def _reject_encoding() -> str:
     raise FileRejected(i18n.both("file_encoding"))
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a small CSV's bytes (for tests and tools that hold a whole file)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "gb18030"
-
-
 def _header_key(text: str) -> str:
     return str(text).strip().lower().replace("（", "(").replace("）", ")").replace(" ", "")
 

@@ -71,8 +71,3 @@ def names() -> list[str]:
 def suite_dict(source: str) -> dict:
     """The source's Great Expectations suite as stored in expectations/<source>.json."""
     return json.loads((SUITES_DIR / f"{source}.json").read_text(encoding="utf-8"))
-
-
-def suite_columns(source: str, expectation_type: str) -> list[str]:
-    """The `column` of every expectation of one type in a suite, in suite order."""
-    return [e["kwargs"]["column"] for e in suite_dict(source)["expectations"] if e["type"] == expectation_type]

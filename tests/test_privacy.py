@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import stat
 
 import pytest
 
-from pipelines.read import decode
+from pipelines.read import detect_encoding
 
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
@@ -17,8 +16,8 @@ def read_rows(path):
     if path.suffix == ".xlsx":
         import pandas as pd
         return pd.read_excel(path, dtype=str).fillna("").to_dict("records")
-    text, _ = decode(path.read_bytes())
-    return list(csv.DictReader(io.StringIO(text)))
+    with open(path, encoding=detect_encoding(path), newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def personal_values(landing) -> tuple[set[str], set[str], set[str]]:
