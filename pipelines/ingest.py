@@ -91,6 +91,7 @@ def _loaded_when(con: duckdb.DuckDBPyConnection, sha: str) -> str:
 
 def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, result: FileResult,
                today: date, key: bytes, snapshot_date: date | None, stage: Callable[[str], None]) -> None:
+    outcome = None
     con.execute("begin transaction")
     try:
         stage("read")
@@ -115,7 +116,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         con.execute("commit")
         result.messages.insert(0, i18n.both("file_loaded", loaded=result.rows_loaded,
                                             quarantined=len(result.quarantine)))
-        _store_validation(con, source, result.run_id, outcome)
     except read.FileRejected as exc:
         con.execute("rollback")
         result.status = "rejected"
@@ -126,6 +126,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         raise
     _drop_raw(con)
     con.execute("drop table if exists norm")
+    if outcome is not None:  # a rejected file's results too: the data-quality page shows what failed
+        _store_validation(con, source, result.run_id, outcome)
 
 
 def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:

@@ -265,3 +265,13 @@ def test_a_broken_suite_is_a_configuration_error_and_publishes_nothing(env, run_
     code, out = run_cli("ingest", "cases", fixture("cases"))
     assert code == 2 and "expectations/cases.json" in out
     assert not env.warehouse.exists()
+
+
+def test_validation_results_are_kept_for_rejected_files_too(env, run_cli, tmp_path):
+    def edit(rows):
+        rows[2][rows[0].index("flow_m3_d")] = "-1"
+        return rows
+    run_cli("ingest", "wastewater", rewrite(fixture("wastewater"), tmp_path / "w.csv", edit=edit))
+    failed = env.query("select column_name, unexpected_count from validation_results where not success")
+    assert failed == [("flow_m3_d", 1)]
+    assert env.query("select count(*) from validation_results")[0][0] == 13  # every expectation of the suite
