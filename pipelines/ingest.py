@@ -103,8 +103,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         normalise.build(con, source, raw.present, today, key, snapshot_date)
         _drop_raw(con)
         stage("validate")
-        frame = validate.frame_for(source.name, con.sql(f"select {', '.join(_suite_columns(con, source))} "
-                                                        "from norm").to_arrow_table())
+        available = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
+        frame = validate.frame_for(source.name, con.sql(validate.frame_query(source.name, available, "norm"))
+                                   .to_arrow_table())
         outcome = validate.run(source.name, frame, today)
         del frame
         result.quarantine = _quarantine_rows(con, source, raw, outcome)
@@ -133,12 +134,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
 def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
     """The raw text (with identity numbers) is not needed once normalised: free it early."""
     con.execute("drop view if exists raw; drop table if exists raw_unnumbered; drop table if exists row_numbers")
-
-
-def _suite_columns(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
-    have = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
-    wanted = validate.suite_columns_needed(source.name)
-    return [c for c in wanted if c in have]
 
 
 def _check_share(bad: int, total: int) -> None:

@@ -90,21 +90,38 @@ def suite_columns_needed(source: str) -> list[str]:
     return [ROW_ID] + sorted({c for e in suite_dict(source)["expectations"] for c in _columns(e["kwargs"])})
 
 
-def _unique_columns(source: str) -> set[str]:
-    return {c for e in suite_dict(source)["expectations"] if "unique" in e["type"] for c in _columns(e["kwargs"])}
+UNIQUENESS = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+
+
+def _key_columns(source: str) -> set[str]:
+    """Columns the suite expects to be unique (alone or together)."""
+    return {c for e in suite_dict(source)["expectations"] if e["type"] in UNIQUENESS for c in _columns(e["kwargs"])}
+
+
+def frame_query(source: str, available: set[str], relation: str) -> str:
+    """SQL selecting what GX validates from `relation`: ROW_ID and the columns the suite reads.
+
+    Key columns are replaced by their dense rank (nulls kept): a one-to-one stand-in that keeps equality, so
+    uniqueness and presence are judged exactly as on the text, while GX handles integers instead of a
+    million distinct strings (which cost it seconds and most of a load's memory).
+    """
+    keys = _key_columns(source)
+    columns = [c for c in suite_columns_needed(source) if c in available]
+    return "select " + ", ".join(
+        f"case when {c} is not null then dense_rank() over (order by {c}) end as {c}" if c in keys else c
+        for c in columns) + f" from {relation}"
 
 
 def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
     """The pandas frame GX validates, in the dtypes its pandas engine handles fastest.
 
-    Text columns become categoricals (GX hashes and filters the frame many times; codes are cheap), except
-    columns expected unique, where a category per row would cost more than it saves. Dates become
-    datetime64[ns], which GX compares vectorised (other units go row by row).
+    Text columns become categoricals (GX hashes and filters the frame many times; codes are cheap). Dates
+    become datetime64[ns], which GX compares vectorised (other units go row by row).
     """
     columns = {}
     for name in table.column_names:
         column = table[name]
-        if pa.types.is_string(column.type) and name not in _unique_columns(source):
+        if pa.types.is_string(column.type):
             column = pc.dictionary_encode(column)
         columns[name] = column
     frame = pa.table(columns).to_pandas(date_as_object=False)

@@ -275,3 +275,17 @@ def test_validation_results_are_kept_for_rejected_files_too(env, run_cli, tmp_pa
     failed = env.query("select column_name, unexpected_count from validation_results where not success")
     assert failed == [("flow_m3_d", 1)]
     assert env.query("select count(*) from validation_results")[0][0] == 13  # every expectation of the suite
+
+
+@pytest.mark.parametrize("source, key_columns", [("registry", ["id_number"]), ("cases", ["case_id"]),
+                                                 ("hair", ["sample_id", "substance"])])
+def test_a_repeated_key_quarantines_both_rows(env, run_cli, tmp_path, monkeypatch, source, key_columns):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def repeat(rows):  # row 4 becomes a copy of row 1 in its key columns (and, for a person, sex and birth)
+        for c in key_columns + (["sex", "birth_date"] if source == "registry" else []):
+            rows[4][rows[0].index(c)] = rows[1][rows[0].index(c)]
+        return rows
+    code, out = run_cli("ingest", source, rewrite(fixture(source), tmp_path / f"{source}.csv", edit=repeat))
+    assert code == 0, out
+    assert env.query("select row_number from quarantine order by 1") == [(1,), (4,)]
+    assert all("重复" in r and "repeated" in r for (r,) in env.query("select reasons from quarantine"))
