@@ -29,15 +29,38 @@ def _clean(col: str) -> str:
 
 
 def fold(sql: str) -> str:
-    """SQL twin of `domain._fold`: lower case, ASCII brackets, no spaces."""
+    """SQL twin of `domain._fold` (lower case, ASCII brackets, no spaces), for the below-LOQ tokens."""
     return f"replace(replace(replace(lower(trim({sql})), '（', '('), '）', ')'), ' ', '')"
 
 
-def _vocab_case(kind: str, col: str, extra: tuple[str, ...]) -> str:
-    pairs = dict(domain.vocabulary(kind))
-    pairs.update({domain._fold(e): e for e in extra})
-    whens = " ".join(f"when {_quote(k)} then {_quote(v)}" for k, v in pairs.items())
-    return f"case {fold(col)} {whens} end"
+def code_of(column: Column, value: str) -> str | None:
+    """The code an extract's spelling stands for in the column's vocabulary (None when unknown)."""
+    if column.type == "unit" and domain._fold(value) in {domain.BANNER_CODE, domain._fold(domain.BANNER_NAME_ZH)}:
+        return domain.BANNER_CODE
+    extra = {domain._fold(e): e for e in column.extra}
+    return extra.get(domain._fold(value)) or domain.canonical(column.vocab or "township", value)
+
+
+def _vocab_table(column: Column) -> str:
+    return f"vocab_{column.target}"
+
+
+def build_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], present: list[str]) -> None:
+    """One small lookup table per coded column: each distinct spelling in the file → its code.
+
+    A file of a million rows holds a handful of spellings per column, so each is looked up once in Python
+    (`domain.canonical`), and the rows are coded by a join.
+    """
+    for c in columns:
+        values = [r[0] for r in con.execute(f"select distinct {c.name} from raw where {c.name} is not null")
+                  .fetchall()] if c.name in present else []
+        con.execute(f"create or replace temp table {_vocab_table(c)} as select unnest(?::varchar[]) as spelling, "
+                    "unnest(?::varchar[]) as code", [values, [code_of(c, v) for v in values]])
+
+
+def _vocab(column: Column, col: str) -> str:
+    lookup = f"(select v.code from {_vocab_table(column)} v where v.spelling = {col})"
+    return f"{lookup}::boolean" if column.vocab == "yesno" else lookup
 
 
 def _date(col: str) -> str:
@@ -65,15 +88,10 @@ def typed(column: Column, col: str) -> str:
         return f"case when {_number(col)} = round({_number(col)}) then {_number(col)}::bigint end"
     if t == "concentration":
         return f"case when not {_below_loq(col)} then {_number(col)} end"
-    if t == "vocab" and column.vocab == "yesno":
-        return f"({_vocab_case(column.vocab, col, column.extra)})::boolean"
-    if t == "vocab":
-        return _vocab_case(column.vocab, col, column.extra)
+    if t in {"vocab", "unit"}:
+        return _vocab(column, col)
     if t == "period":
         return f"case when regexp_full_match(upper(trim({col})), '\\d{{4}}(H[12]|Q[1-4])?') then upper(trim({col})) end"
-    if t == "unit":
-        return _vocab_case("township", col, (domain.BANNER_CODE,)).replace(
-            "end", f"when {_quote(domain._fold(domain.BANNER_NAME_ZH))} then {_quote(domain.BANNER_CODE)} end")
     raise ValueError(f"no typed form for column type {t}")
 
 
@@ -97,6 +115,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
           key: bytes, snapshot_date: date | None = None) -> None:
     """Create temp table `norm` from temp table `raw`."""
     cols = [c for c in source.columns if c.type != "dropped"]
+    build_vocab_tables(con, [c for c in cols if c.type in {"vocab", "unit"}], present)
     select, issues = ["row_number"], []
     for c in cols:
         raw = c.name if c.name in present else "null::varchar"
@@ -114,11 +133,11 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select.append(f"{_given(c, raw)} as __given_{c.target}")
             issues.append(f"case when __given_{c.target} and {c.target} is null then '{c.name}:{issue_kind(c)}' end")
     con.execute(f"create or replace temp table norm_typed as select {', '.join(select)} from raw")
-    _finish(con, source, cols, issues, today, key)
+    _finish(con, source, cols, issues, key)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], issues: list[str],
-            today: date, key: bytes) -> None:
+            key: bytes) -> None:
     """Second pass: identity numbers (checks, pseudonym, cross-checks) and the issue list."""
     keep = [c.target for c in cols if c.type not in {"id_number"}]
     extra_select, extra_issues = [], []
@@ -141,3 +160,6 @@ def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], 
         f"{ref} as record_ref", f"list_filter([{all_issues}], lambda x: x is not null) as issues"]
     con.execute(f"create or replace temp table norm as select row_number, {', '.join(columns)} from norm_typed")
     con.execute("drop table norm_typed")
+    for c in cols:
+        if c.type in {"vocab", "unit"}:
+            con.execute(f"drop table if exists {_vocab_table(c)}")
