@@ -116,21 +116,18 @@ measured as (
 ),
 
 long as (
-    select year, 'awareness_rate' as indicator, awareness_0 as value, awareness_1 as previous_value from measured
-    union all
-    select year, 'satisfaction_rate', satisfaction_0, satisfaction_1 from measured
-    union all
-    select year, 'community_execution_rate', execution_0, execution_1 from measured
-    union all
-    select year, 'abstinent_3y_growth', abstinent_growth_0, abstinent_growth_1 from measured
-    union all
-    select year, 'new_users_growth', new_growth_0, new_growth_1 from measured
-    union all
-    select year, 'minor_share', minor_share_0, minor_share_1 from measured
-    union all
-    select year, 'outflow_traffickers', outflow_0, outflow_1 from measured
-    union all
-    select year, 'user_crimes', user_crimes_0, user_crimes_1 from measured
+    select year, indicator, value, previous_value
+    from measured
+    unpivot include nulls ((value, previous_value) for indicator in (
+        (awareness_0, awareness_1) as 'awareness_rate',
+        (satisfaction_0, satisfaction_1) as 'satisfaction_rate',
+        (execution_0, execution_1) as 'community_execution_rate',
+        (abstinent_growth_0, abstinent_growth_1) as 'abstinent_3y_growth',
+        (new_growth_0, new_growth_1) as 'new_users_growth',
+        (minor_share_0, minor_share_1) as 'minor_share',
+        (outflow_0, outflow_1) as 'outflow_traffickers',
+        (user_crimes_0, user_crimes_1) as 'user_crimes'
+    ))
 ),
 
 judged as (
