@@ -64,10 +64,21 @@ def sex_sql(col: str) -> str:
     return f"case when try_cast(substr({col}, 17, 1) as integer) % 2 = 1 then 'male' else 'female' end"
 
 
-def problem_sql(col: str, today: date) -> str:
-    """SQL twin of `problem()`: NULL for a valid number, else the message key."""
-    weighted = " + ".join(f"try_cast(substr({col}, {i + 1}, 1) as integer) * {w}" for i, w in enumerate(WEIGHTS))
-    check = f"substr('{CHECK_CHARS}', (({weighted}) % 11) + 1, 1)"
+def first17_sql(col: str) -> str:
+    """The 17 digits before the check character as one integer (NULL unless they are digits)."""
+    return f"try_cast(substr({col}, 1, 17) as bigint)"
+
+
+def problem_sql(col: str, today: date, first17: str | None = None) -> str:
+    """SQL twin of `problem()`: NULL for a valid number, else the message key.
+
+    The checksum takes the digits apart arithmetically from `first17_sql(col)`, which it reads 17 times:
+    a caller checking many rows passes it as a column computed in a subquery (DuckDB does not share
+    repeated expressions inside CASE, and recomputing it would triple the cost).
+    """
+    first17 = first17 or first17_sql(col)
+    weighted = " + ".join(f"({first17} // {10 ** (16 - i)} % 10) * {w}" for i, w in enumerate(WEIGHTS))
+    check = f"substr('{CHECK_CHARS}', (({weighted}) % 11)::integer + 1, 1)"
     return (f"case when not regexp_full_match({col}, '{PATTERN.pattern[1:-1]}') then 'id_format' "
             f"when {check} <> substr({col}, 18, 1) then 'id_checksum' "
             f"when {birth_sql(col)} is null or {birth_sql(col)} > date '{today.isoformat()}' then 'id_birth_date' "

@@ -180,8 +180,8 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
 
 def _store(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) -> int:
     """Replace stored rows that share a key with this file's good rows, then insert them."""
-    bad = pd.DataFrame({"row_number": [q["row_number"] for q in result.quarantine]}, dtype="int64")
-    con.execute("create or replace temp table bad_rows as select * from bad")
+    con.execute("create or replace temp table bad_rows as select unnest(?::bigint[]) as row_number",
+                [[q["row_number"] for q in result.quarantine]])
     con.execute("create or replace temp view good as select * from norm anti join bad_rows using (row_number)")
     match = " and ".join(f"t.{k} = g.{k}" for k in source.key)
     if source.name == "registry":

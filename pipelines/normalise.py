@@ -116,15 +116,17 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
     """Create temp table `norm` from temp table `raw`."""
     cols = [c for c in source.columns if c.type != "dropped"]
     build_vocab_tables(con, [c for c in cols if c.type in {"vocab", "unit"}], present)
-    select, issues = ["row_number"], []
+    select, issues, numbers = ["row_number"], [], "raw"
     for c in cols:
         raw = c.name if c.name in present else "null::varchar"
         if c.name == "snapshot_date" and snapshot_date is not None:
             raw = _quote(snapshot_date.isoformat())
         if c.type == "id_number":
+            # normalised once, in a subquery below the checks that read it many times
             number = f"upper(trim({raw}))"
-            select += [f"{number} as __id", f"{identity.problem_sql(number, today)} as __id_problem",
-                       f"{identity.birth_sql(number)} as __id_birth", f"{identity.sex_sql(number)} as __id_sex"]
+            numbers = f"(select *, {number} as __id, {identity.first17_sql(number)} as __id17 from raw)"
+            select += ["__id", f"{identity.problem_sql('__id', today, '__id17')} as __id_problem",
+                       f"{identity.birth_sql('__id')} as __id_birth", f"{identity.sex_sql('__id')} as __id_sex"]
             continue
         select.append(f"{typed(c, raw)} as {c.target}")
         if c.flag:
@@ -132,13 +134,16 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         if issue_kind(c):
             select.append(f"{_given(c, raw)} as __given_{c.target}")
             issues.append(f"case when __given_{c.target} and {c.target} is null then '{c.name}:{issue_kind(c)}' end")
-    con.execute(f"create or replace temp table norm_typed as select {', '.join(select)} from raw")
-    _finish(con, source, cols, issues, key)
+    typed_rows = f"select {', '.join(select)} from {numbers}"
+    con.execute(f"create or replace temp table norm as {_finish(source, cols, issues, key, typed_rows)}")
+    for c in cols:
+        if c.type in {"vocab", "unit"}:
+            con.execute(f"drop table if exists {_vocab_table(c)}")
 
 
-def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], issues: list[str],
-            key: bytes) -> None:
-    """Second pass: identity numbers (checks, pseudonym, cross-checks) and the issue list."""
+def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, typed_rows: str) -> str:
+    """The query over `typed_rows` adding what needs typed values: identity numbers (checks, pseudonym,
+    cross-checks) and the issue list. One statement, so nothing in between is materialised."""
     keep = [c.target for c in cols if c.type not in {"id_number"}]
     extra_select, extra_issues = [], []
     id_col = next((c for c in cols if c.type == "id_number"), None)
@@ -158,8 +163,4 @@ def _finish(con: duckdb.DuckDBPyConnection, source: Source, cols: list[Column], 
     all_issues = ", ".join(issues + extra_issues) or "null"
     columns = keep + [c.flag for c in cols if c.flag] + extra_select + [
         f"{ref} as record_ref", f"list_filter([{all_issues}], lambda x: x is not null) as issues"]
-    con.execute(f"create or replace temp table norm as select row_number, {', '.join(columns)} from norm_typed")
-    con.execute("drop table norm_typed")
-    for c in cols:
-        if c.type in {"vocab", "unit"}:
-            con.execute(f"drop table if exists {_vocab_table(c)}")
+    return f"select row_number, {', '.join(columns)} from ({typed_rows})"

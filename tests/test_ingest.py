@@ -136,6 +136,28 @@ def test_row_breaking_a_rule_is_quarantined_and_the_rest_loads(env, run_cli, tmp
     assert "第3行 / row 3" in out and "hair_bad.csv" in out
 
 
+@pytest.mark.parametrize("source, key_columns, copied", [
+    ("registry", ["id_number"], ["id_number", "sex", "birth_date"]),  # the same person, consistently
+    ("wastewater", ["sample_id", "substance"], ["sample_id", "substance"]),
+])
+def test_a_key_given_twice_quarantines_both_rows(env, run_cli, tmp_path, monkeypatch, source, key_columns, copied):
+    """The suite's uniqueness rules see the key's stand-in (validate.frame_query): duplicates are still caught."""
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        for c in copied:
+            rows[4][rows[0].index(c)] = rows[2][rows[0].index(c)]
+        return rows
+    f = rewrite(fixture(source), tmp_path / f"{source}_twice.csv", edit=edit)
+    code, out = run_cli("ingest", source, f)
+    assert code == 0, out
+    assert env.count(SOURCES[source]) == data_rows(f) - 2
+    quarantined = env.query("select row_number, columns, reasons from quarantine order by 1")
+    assert [q[0] for q in quarantined] == [2, 4]
+    for _, columns, reasons in quarantined:
+        assert set(key_columns) == set(columns.split(",")), columns
+        assert "在文件中重复" in reasons and "repeated in the file" in reasons, reasons
+
+
 def test_more_than_five_percent_bad_rows_rejects_the_whole_file(env, run_cli, tmp_path):
     def edit(rows):  # 1 bad row of 6 = 16.7 % > 5 %
         rows[2][rows[0].index("flow_m3_d")] = "-1"
