@@ -45,10 +45,10 @@ def run_child(args: list[str], env: dict | None = None) -> dict:
     return {"wall_s": t["s"], **(json.loads(lines[-1]) if lines else {})}
 
 
-def report_child(seconds: float) -> None:
-    """Print what a measured child process reports: its own time and its peak resident memory."""
+def report_child(seconds: float, **extra: float) -> None:
+    """Print what a measured child process reports: its own time, its peak resident memory, and `extra`."""
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
 
 
 def national_demo(out: Path) -> dict:

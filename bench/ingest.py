@@ -1,9 +1,15 @@
 """Ingest benchmark (issue 2): the national-scale registry through the whole pipeline against a bare
 DuckDB `read_csv` of the same file, each in its own process so peak memory is its own.
 
-    python -m bench.ingest [--data DIR]
+    python -m bench.ingest [--data DIR] [--repeat N]
 
 Targets: pipeline ≤ 3 × the bare load; peak memory < 1.5 GB; a rerun with nothing new < 2 s.
+
+Both sides load their libraries before the clock starts (`import duckdb` for the bare load; the pipeline
+and Great Expectations for the pipeline), so the ratio compares the work on the file. Importing Great
+Expectations takes ~1.7 s whatever the file's size: it is timed and reported on its own row, and the
+whole-command times (interpreter start, imports and load) are reported too. Each side runs `--repeat`
+times; the table shows the fastest run and the highest peak memory.
 """
 from __future__ import annotations
 
@@ -19,27 +25,37 @@ TARGET_RATIO, TARGET_PEAK_MB, TARGET_RERUN_S = 3.0, 1536, 2.0
 
 
 def child_baseline(csv_file: str, db: str) -> None:
-    import duckdb
-
+    with stopwatch() as imports:
+        import duckdb
     with stopwatch() as t:
         con = duckdb.connect(db)
-        con.execute(f"create table registry as select * from read_csv('{csv_file}', header=true)")
+        con.execute(f"create or replace table registry as select * from read_csv('{csv_file}', header=true)")
         con.close()
-    report_child(t["s"])
+    report_child(t["s"], imports=imports["s"])
 
 
-def child_pipeline(csv_file: str) -> None:
-    from pipelines.ingest import ingest
+def child_pipeline(csv_file: str, db: str) -> None:
+    with stopwatch() as imports:
+        import great_expectations  # noqa: F401  (loaded lazily by the pipeline; see the module docstring)
 
+        from pipelines.ingest import ingest
+    Path(db).unlink(missing_ok=True)
     with stopwatch() as t:
         [result] = ingest("registry", [Path(csv_file)], progress=False)
     assert result.status == "loaded", result.message
-    report_child(t["s"])
+    report_child(t["s"], imports=imports["s"])
+
+
+def best(runs: list[dict]) -> dict:
+    """The fastest run's times, with the highest peak memory of all runs."""
+    fastest = min(runs, key=lambda r: r["seconds"])
+    return {**fastest, "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "drugwatch-bench-national")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
@@ -49,22 +65,32 @@ def main() -> None:
     registry = next(args.data / f["path"] for f in manifest["files"] if f["source"] == "registry")
     rows = next(f["rows"] for f in manifest["files"] if f["source"] == "registry")
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
-    env = dict(os.environ, WAREHOUSE_PATH=str(work / "wh.duckdb"), PSEUDONYM_KEY_FILE=str(work / "key"),
+    warehouse = work / "wh.duckdb"
+    env = dict(os.environ, WAREHOUSE_PATH=str(warehouse), PSEUDONYM_KEY_FILE=str(work / "key"),
                DATA_DIR=str(work / "data"))
     landing = work / "data" / "landing" / "registry"
     landing.mkdir(parents=True)
     (landing / registry.name).symlink_to(registry)
 
-    base = run_child(["bench.ingest", "--child", "baseline", str(registry), str(work / "bare.duckdb")], env)
-    pipe = run_child(["bench.ingest", "--child", "pipeline", str(registry)], env)
+    bare_cmd = ["bench.ingest", "--child", "baseline", str(registry), str(work / "bare.duckdb")]
+    pipe_cmd = ["bench.ingest", "--child", "pipeline", str(registry), str(warehouse)]
+    base_runs, pipe_runs = [], []
+    for _ in range(args.repeat):  # interleaved, so a busy spell on the machine hits both sides
+        base_runs.append(run_child(bare_cmd, env))
+        pipe_runs.append(run_child(pipe_cmd, env))
+    base, pipe = best(base_runs), best(pipe_runs)
     rerun = run_child(["pipelines", "run"], env)
     ratio = pipe["seconds"] / base["seconds"]
+    whole_pipe, whole_base = min(r["wall_s"] for r in pipe_runs), min(r["wall_s"] for r in base_runs)
     print(f"\nregistry file: {registry.name}, {rows:,} rows, {registry.stat().st_size / 1e6:,.0f} MB; "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cores; best of {args.repeat}\n")
     print(table(
-        ["measure", "value", "baseline (bare DuckDB read_csv)", "ratio", "target", "met"],
-        [["load time (s)", pipe["seconds"], base["seconds"], f"{ratio:.1f}×", f"≤ {TARGET_RATIO:g}×",
-          "yes" if ratio <= TARGET_RATIO else "no"],
+        ["measure", "pipeline", "baseline (bare DuckDB read_csv)", "ratio", "target", "met"],
+        [["load time, libraries loaded (s)", pipe["seconds"], base["seconds"], f"{ratio:.1f}×",
+          f"≤ {TARGET_RATIO:g}×", "yes" if ratio <= TARGET_RATIO else "no"],
+         ["library imports (s)", pipe["imports"], base["imports"], "", "", ""],
+         ["whole command: start, imports, load (s)", whole_pipe, whole_base, f"{whole_pipe / whole_base:.1f}×",
+          "", ""],
          ["peak memory (MB)", pipe["peak_mb"], base["peak_mb"], f"{pipe['peak_mb'] / base['peak_mb']:.1f}×",
           f"< {TARGET_PEAK_MB}", "yes" if pipe["peak_mb"] < TARGET_PEAK_MB else "no"],
          ["rerun, nothing new (s, whole command)", rerun["wall_s"], "", "", f"< {TARGET_RERUN_S:g}",
