@@ -6,7 +6,7 @@ WAREHOUSE_PATH ?= warehouse/warehouse.duckdb
 DATA_DIR ?= data
 export WAREHOUSE_PATH DATA_DIR
 
-.PHONY: run test install install-dev system-deps demo-warehouse bench clean
+.PHONY: run test install install-dev system-deps briefing-deps demo-warehouse bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,22 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Debian packages the tests need: a real Chromium for the end-to-end test, CJK fonts for charts and pages.
-system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+## Debian packages. Briefings need CJK fonts (charts, PDF) and Pango (WeasyPrint's PDF); the end-to-end
+## test also needs a real Chromium. $(call apt,CHECK,PACKAGES) installs PACKAGES unless CHECK succeeds.
+BRIEFING_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
+have_briefing_deps := fc-list :lang=zh 2>/dev/null | grep -q . && ldconfig -p | grep -q libpangoft2-1.0
+define apt
+	@if ! { $(1); }; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
-	  else echo "install chromium and fonts-noto-cjk (as root: make system-deps)"; exit 1; fi; fi
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else echo "install $(2) (as root: make system-deps)"; exit 1; fi; fi
+endef
+
+briefing-deps:
+	$(call apt,$(have_briefing_deps),$(BRIEFING_PACKAGES))
+
+system-deps:
+	$(call apt,$(have_briefing_deps) && command -v chromium >/dev/null,$(BRIEFING_PACKAGES) chromium)
 
 ## The demo warehouse: synthetic extracts for 2021–2024 into $(DATA_DIR)/landing, then loaded.
 demo-warehouse: install
@@ -36,6 +46,7 @@ demo-warehouse: install
 	  $(BIN)/python -m pipelines demo && $(BIN)/python -m pipelines run || [ $$? = 1 ]; fi
 
 run: demo-warehouse
+	-@$(MAKE) --no-print-directory briefing-deps   # the app runs without them; its briefings need them
 	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
 
 test: install-dev system-deps

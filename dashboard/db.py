@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -44,8 +47,13 @@ class Identity(NamedTuple):
     mtime_ns: int
 
 
+_PINNED: ContextVar[Identity | None] = ContextVar("pinned_version", default=None)
+
+
 def identity(path: Path | None = None) -> Identity:
-    """The live warehouse file's identity; WarehouseMissing when there is none."""
+    """The live warehouse file's identity (or the pinned one); WarehouseMissing when there is none."""
+    if path is None and _PINNED.get() is not None:
+        return _PINNED.get()
     path = path or warehouse.live_path()
     try:
         st_ = os.stat(path)
@@ -59,6 +67,20 @@ def _connection(ident: Identity) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"attach '{ident.path}' as {ALIAS} (read_only)")
     return con
+
+
+@contextmanager
+def pinned() -> Iterator[Identity]:
+    """Every query in the block reads the version that was live when it began, even if a load publishes
+    meanwhile (a briefing's figures all come from one version). The connection is opened at once: the file
+    at the path may be replaced during the block, and the open connection keeps reading the old one."""
+    ident = identity()
+    _connection(ident)
+    token = _PINNED.set(ident)
+    try:
+        yield ident
+    finally:
+        _PINNED.reset(token)
 
 
 def cursor(ident: Identity) -> duckdb.DuckDBPyConnection:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 EVERYONE = frozenset({"viewer", "analyst", "office", "data", "admin"})
 ANALYSTS = frozenset({"analyst", "office", "admin"})
 DATA_TEAM = frozenset({"analyst", "office", "data", "admin"})
+OFFICE = frozenset({"office", "admin"})
 SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
 
 
@@ -37,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("cases", ":material/gavel:", ANALYSTS, ("cases",)),
     PageSpec("townships", ":material/map:", EVERYONE, ("wastewater", "hair", "registry", "cases")),
     PageSpec("quality", ":material/fact_check:", DATA_TEAM, SOURCES),
+    PageSpec("briefings", ":material/description:", OFFICE, SOURCES),
 )
 
 

@@ -105,3 +105,23 @@ def test_same_person_same_pseudonym_across_snapshots_and_sources(loaded):
         matched = con.execute("select count(distinct h.person_key) from fact_hair h join fact_registry r "
                               "using (person_key)").fetchall()[0][0]
     assert followed > 100 and matched > 10
+
+
+def test_nothing_personal_in_briefings(loaded, tmp_path, monkeypatch):
+    """Every format of an internal briefing (the fuller one) built from the demo: no number, no name."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    from briefings import cli
+
+    root, _ = loaded
+    monkeypatch.setenv("WAREHOUSE_PATH", str(root / "wh.duckdb"))
+    assert cli.main(["build", "--period", "2024", "--out", str(tmp_path)]) == 0
+    [folder] = list(tmp_path.iterdir())
+    text = (next(folder.glob("*.html")).read_text(encoding="utf-8")
+            + "\n".join(p.text for p in Document(next(folder.glob("*.docx"))).paragraphs)
+            + "\n".join(page.extract_text() for page in PdfReader(next(folder.glob("*.pdf"))).pages))
+    ids, names, _ = personal_values(root / "data" / "landing")
+    assert "乌拉特前旗" in text                          # the briefing was read
+    assert not ID_IN_TEXT.search(text)
+    assert not [n for n in names if len(n) >= 2 and n in text]

@@ -1,0 +1,5 @@
+import sys
+
+from briefings.cli import main
+
+sys.exit(main())

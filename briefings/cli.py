@@ -1,0 +1,88 @@
+"""`python -m briefings build --period P [--audience internal|public] [--format docx,pdf,html] --out DIR`
+(contract.md §1), plus `--lang zh|en` (default zh) and `--date` (the date of issue, default today).
+
+Exit codes: 0 written, 1 no data for the period, 2 usage or configuration error. Messages are in Chinese
+and English. Where the files go and how they are archived: `briefings.archive`.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+import i18n
+import warehouse
+from briefings import archive, period as period_mod
+
+AUDIENCES = ("internal", "public")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m briefings", description="毒情通报 / drug situation briefings")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="生成一期通报 / write a briefing for a period")
+    b.add_argument("--period", required=True, help="2024Q3 | 2024H1 | 2024")
+    b.add_argument("--audience", default="internal", help=" | ".join(AUDIENCES))
+    b.add_argument("--format", default=",".join(archive.FORMATS), help="docx,pdf,html")
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    b.add_argument("--date", type=date.fromisoformat, default=None, help="发文日期 / date of issue (YYYY-MM-DD)")
+    return p
+
+
+def formats(text: str) -> list[str]:
+    chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in archive.FORMATS]
+    if bad or not chosen:
+        raise UsageError(i18n.both("brief.bad_format", format=", ".join(bad) or text))
+    return list(dict.fromkeys(chosen))
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    # The dashboard's query layer caches with Streamlit, whose cache warns on every use when no app is
+    # running ("No runtime found"): true, and expected here. Streamlit resets its loggers' levels when it
+    # reads its config, so that one logger is switched off instead.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
+    try:
+        return build(args)
+    except (UsageError, period_mod.PeriodError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def build(args: argparse.Namespace) -> int:
+    period = period_mod.parse(args.period)
+    if args.audience not in AUDIENCES:
+        raise UsageError(i18n.both("brief.bad_audience", audience=args.audience))
+    chosen = formats(args.format)
+    if not warehouse.live_path().exists():
+        raise UsageError(i18n.both("brief.no_warehouse", path=warehouse.live_path()))
+    from briefings import content
+
+    if not content.has_data(period):
+        print(i18n.both("brief.no_data_for_period", period=period.code), file=sys.stderr)
+        return 1
+    with tqdm(total=1 + len(chosen), desc="briefing", unit="step", file=sys.stderr) as bar:
+        done = archive.publish(period, args.audience, args.lang, chosen, Path(args.out),
+                               args.date or date.today(), step=lambda name: bar.update())
+    for f in done.files:
+        print(i18n.both("brief.written", file=f))
+    print(i18n.both("brief.done", period=period.code, audience=args.audience, n=len(done.files),
+                    version=done.version, dir=done.folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

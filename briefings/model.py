@@ -1,0 +1,51 @@
+"""What a briefing says, independent of its format: the renderers (`docx`, `html`, `pdf`) take a `Briefing`.
+
+Every text is final display text in the briefing's language (numbers formatted, small counts already
+suppressed for a public briefing): a renderer lays it out and adds nothing of its own but the layout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str                      # "表1  各苏木镇吸毒人员情况"
+    columns: list[str]
+    rows: list[list[str]]           # display strings, one list per row, len == len(columns)
+    note: str | None = None         # a line under the table (sources, suppression note)
+    total_row: bool = False         # the last row is a total (set in bold)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str                      # "图1  全旗污水中主要毒品负荷（季度均值）"
+    png: Path                       # a PNG rendered by briefings.charts (300 dpi, CJK font embedded)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of the briefing. Level-1 headings read "一、…", level-2 "（一）…"."""
+
+    heading: str                    # numbering included: "一、总体毒情" / "（一）污水监测"
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    title: str                      # "乌拉特前旗2024年第三季度毒情通报"
+    issuer: str                     # "乌拉特前旗禁毒委员会办公室"
+    date_text: str                  # date of issue in Arabic numerals: "2024年10月8日"
+    period: str                     # "2024Q3" | "2024H1" | "2024"
+    audience: str                   # "internal" | "public"
+    lang: str                       # "zh" | "en"
+    marking: str | None             # top-left marking, e.g. "内部资料　注意保存" (None for public)
+    sections: list[Section]
+    annex: list[Table]              # 附表
+    footnotes: list[str]            # data as of, warehouse version, sources, suppression rule, font fallback
+    version: str                    # warehouse version the figures come from

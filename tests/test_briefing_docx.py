@@ -1,0 +1,249 @@
+"""The DOCX briefing, read back with python-docx as Word would show it: GB/T 9704 page, faces, order, tables."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table as DocxTable
+from docx.text.font import Font
+from docx.text.paragraph import Paragraph
+
+from briefings.docx import render
+from briefings.fonts import LATIN, faces
+from briefings.model import Briefing, Section, Table
+from tests.briefing_sample import sample_briefing
+
+STYLE_NAMES = ["Briefing Title", "Briefing Body", "Briefing Heading 1", "Briefing Heading 2", "Briefing Table Title",
+               "Briefing Note"]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Briefing, Document]:
+    briefing = sample_briefing(tmp_path)
+    return briefing, docx.Document(str(render(briefing, tmp_path / "out" / "briefing.docx")))
+
+
+# --- reading what Word resolves: direct formatting first, then the paragraph style and its bases ---------
+
+def _styles(paragraph: Paragraph) -> Iterator[Any]:
+    style = paragraph.style
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def char(paragraph: Paragraph, get: Callable[[Font], Any]) -> Any:
+    """A character property of the paragraph's first run as displayed."""
+    fonts = [paragraph.runs[0].font, *(s.font for s in _styles(paragraph))]
+    return next((v for v in map(get, fonts) if v is not None), None)
+
+
+def para(paragraph: Paragraph, get: Callable[[Any], Any]) -> Any:
+    formats = [paragraph.paragraph_format, *(s.paragraph_format for s in _styles(paragraph))]
+    return next((v for v in map(get, formats) if v is not None), None)
+
+
+def east_asia(font: Font) -> str | None:
+    """The `w:eastAsia` face named on a run or style (a theme font counts as no name: Word would not use ours)."""
+    rpr = font.element.rPr
+    rfonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    if rfonts is None:
+        return None
+    return "(theme)" if rfonts.get(qn("w:eastAsiaTheme")) else rfonts.get(qn("w:eastAsia"))
+
+
+def paragraphs(doc: Document) -> list[Paragraph]:
+    return [block for block in doc.iter_inner_content() if isinstance(block, Paragraph)]
+
+
+def find(doc: Document, text: str) -> Paragraph:
+    hits = [p for p in paragraphs(doc) if p.text == text]
+    assert len(hits) == 1, f"{text!r} is in {len(hits)} paragraphs"
+    return hits[0]
+
+
+def body_texts(doc: Document) -> list[str]:
+    """Every paragraph's text and every table cell's text, in document order."""
+    out: list[str] = []
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        else:
+            out.extend(cell.text for row in block.rows for cell in row.cells)
+    return out
+
+
+def table_texts(t: Table) -> list[str]:
+    return [t.title, *t.columns, *(c for row in t.rows for c in row), *([t.note] if t.note else [])]
+
+
+def section_texts(s: Section) -> list[str]:
+    """A section in reading order: heading, paragraphs, tables, charts, subsections."""
+    charts = [text for c in s.charts for text in (c.title, c.note) if text]
+    return [s.heading, *s.paragraphs, *(x for t in s.tables for x in table_texts(t)), *charts,
+            *(x for sub in s.subsections for x in section_texts(sub))]
+
+
+def table_after(doc: Document, title: str) -> DocxTable:
+    blocks = list(doc.iter_inner_content())
+    i = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text == title)
+    assert isinstance(blocks[i + 1], DocxTable), f"no table right under {title!r}"
+    return blocks[i + 1]
+
+
+# --- tests ------------------------------------------------------------------------------------------------
+
+def test_a4_page_with_gbt9704_margins(built: tuple[Briefing, Document]) -> None:
+    _, doc = built
+    s = doc.sections[0]
+    expected = {"page_width": 210, "page_height": 297, "top_margin": 37, "left_margin": 28, "right_margin": 26,
+                "bottom_margin": 35}
+    got = {name: getattr(s, name).mm for name in expected}
+    assert got == pytest.approx(expected, abs=0.1)
+    assert (got["page_width"] - got["left_margin"] - got["right_margin"],
+            got["page_height"] - got["top_margin"] - got["bottom_margin"]) == pytest.approx((156, 225), abs=0.1)
+
+
+def test_title_and_body_in_official_faces(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    official = {role: f.official for role, f in faces().items()}
+    title = find(doc, b.title)
+    assert char(title, lambda f: f.size) == Pt(22)
+    assert char(title, east_asia) == official["title"]
+    assert para(title, lambda f: f.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    texts = [text for s in b.sections for text in s.paragraphs + [t for sub in s.subsections for t in sub.paragraphs]]
+    for p in map(lambda t: find(doc, t), texts):
+        assert char(p, lambda f: f.size) == Pt(16), p.text
+        assert char(p, east_asia) == official["body"], p.text
+        assert para(p, lambda f: f.first_line_indent) == Pt(32)
+        assert para(p, lambda f: f.line_spacing_rule) == WD_LINE_SPACING.EXACTLY
+        assert para(p, lambda f: f.line_spacing) == Pt(28)          # 22 lines on a 225 mm text block
+        assert para(p, lambda f: f.alignment) == WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def test_headings_in_heiti_and_kaiti(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    for s in b.sections:
+        h1 = find(doc, s.heading)
+        assert (char(h1, east_asia), char(h1, lambda f: f.size)) == ("黑体", Pt(16)), s.heading
+        assert h1.style.name == "Briefing Heading 1"
+        for sub in s.subsections:
+            h2 = find(doc, sub.heading)
+            assert "楷体" in char(h2, east_asia) and char(h2, lambda f: f.size) == Pt(16), sub.heading
+            assert h2.style.name == "Briefing Heading 2"
+
+
+def test_every_run_names_latin_and_official_east_asian_face(built: tuple[Briefing, Document]) -> None:
+    _, doc = built
+    official = {f.official for f in faces().values()}
+    cells = [p for t in doc.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+    footers = [p for f in (doc.sections[0].footer, doc.sections[0].even_page_footer) for p in f.paragraphs]
+    runs = [r for p in paragraphs(doc) + cells + footers for r in p.runs]
+    assert len(runs) > 40
+    for run in runs:
+        rfonts = run.font.element.rPr.find(qn("w:rFonts"))
+        assert rfonts.get(qn("w:ascii")) == rfonts.get(qn("w:hAnsi")) == LATIN, run.text
+        assert rfonts.get(qn("w:eastAsia")) in official, run.text
+
+
+def test_named_styles_for_editors(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    names = {s.name for s in doc.styles}
+    assert set(STYLE_NAMES) <= names
+    assert find(doc, b.title).style.name == "Briefing Title"
+    assert find(doc, b.sections[0].paragraphs[0]).style.name == "Briefing Body"
+    assert find(doc, b.sections[2].tables[0].title).style.name == "Briefing Table Title"
+    assert find(doc, b.sections[2].tables[0].note).style.name == "Briefing Note"
+
+
+def test_all_content_in_order(built: tuple[Briefing, Document]) -> None:
+    """Exactly the briefing's texts, in reading order: nothing lost, repeated or added (the chart is a picture)."""
+    b, doc = built
+    expected = [b.marking, b.title, *(x for s in b.sections for x in section_texts(s)), "附表",
+                *(x for t in b.annex for x in table_texts(t)), *b.footnotes]
+    actual = [text for text in body_texts(doc) if text]
+    issued = actual.pop(actual.index(b.title) + 1)
+    assert issued.startswith(b.issuer) and issued.endswith(b.date_text)
+    assert actual == expected
+
+
+def test_annex_starts_a_new_page(built: tuple[Briefing, Document]) -> None:
+    _, doc = built
+    assert para(find(doc, "附表"), lambda f: f.page_break_before) is True
+
+
+def test_footnotes_close_the_document_in_a_smaller_size(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    notes = paragraphs(doc)[-len(b.footnotes):]
+    assert [p.text for p in notes] == b.footnotes
+    for p in notes:
+        assert Pt(12) <= char(p, lambda f: f.size) <= Pt(14)
+
+
+def test_table_rows_columns_header_and_total(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    sample = b.sections[2].tables[0]
+    t = table_after(doc, sample.title)
+    assert t.style.name == "Table Grid"
+    assert [[c.text for c in row.cells] for row in t.rows] == [sample.columns, *sample.rows]
+    repeats = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in t.rows]
+    assert repeats == [True] + [False] * len(sample.rows)
+    bold = [[bool(char(c.paragraphs[0], lambda f: f.bold)) for c in row.cells] for row in t.rows]
+    assert bold[0] == bold[-1] == [True] * len(sample.columns)       # header and total row
+    assert not any(any(row) for row in bold[1:-1])
+    assert char(t.rows[1].cells[0].paragraphs[0], lambda f: f.size) <= Pt(14)
+
+
+def test_chart_embedded_under_its_title(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    chart = b.sections[0].subsections[0].charts[0]
+    (shape,) = doc.inline_shapes
+    assert shape.width == pytest.approx(Cm(15), abs=Cm(0.01))
+    images = [p.blob for p in doc.part.related_parts.values() if p.content_type == "image/png"]
+    assert images == [chart.png.read_bytes()]
+    blocks = paragraphs(doc)
+    i = blocks.index(next(p for p in blocks if p.text == chart.title))
+    assert blocks[i + 1]._p.xpath(".//w:drawing") and blocks[i + 2].text == chart.note
+
+
+def test_footer_page_number_between_em_dashes(built: tuple[Briefing, Document]) -> None:
+    _, doc = built
+    s = doc.sections[0]
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        assert not footer.is_linked_to_previous
+        (p,) = footer.paragraphs
+        assert p.text == "— 1 —"
+        codes = [el.text.split()[0] for el in p._p.iter(qn("w:instrText"))]
+        codes += [el.get(qn("w:instr")).split()[0] for el in p._p.iter(qn("w:fldSimple"))]
+        assert codes == ["PAGE"]
+        assert para(p, lambda f: f.alignment) == align
+        assert char(p, lambda f: f.size) == Pt(14)
+
+
+def test_core_properties(built: tuple[Briefing, Document]) -> None:
+    b, doc = built
+    props = doc.core_properties
+    assert (props.title, props.subject, props.author) == (b.title, b.period, b.issuer)
+    assert b.version in props.keywords
+    assert "python-docx" not in " ".join([props.author, props.comments, props.last_modified_by])
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_marking_only_when_internal(tmp_path: Path, audience: str) -> None:
+    b = sample_briefing(tmp_path, audience)
+    doc = docx.Document(str(render(b, tmp_path / "b.docx")))
+    first = paragraphs(doc)[0]
+    if audience == "public":
+        assert b.marking is None and first.text == b.title
+        assert not any("内部" in text for text in body_texts(doc))
+    else:
+        assert first.text == b.marking == "内部资料　注意保存"
+        assert char(first, east_asia) == "黑体" and char(first, lambda f: f.size) == Pt(16)

@@ -1,0 +1,230 @@
+"""Briefings (contract.md §1, domain.md §7): the command, the figures against the warehouse, the public
+version's suppression, the archive, and bad input."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from briefings import archive, cli, content, period as period_mod, suppress
+from briefings.period import PeriodError
+from dashboard import fmt
+from tests.app_helpers import demo, demo_build  # noqa: F401
+
+ISSUED = "2024-10-08"
+
+
+@pytest.fixture
+def run(capsys):
+    """Run `python -m briefings ...` in this process: (exit code, everything printed)."""
+    def go(*args: str | Path) -> tuple[int, str]:
+        code = cli.main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out + out.err
+    return go
+
+
+def all_text(briefing) -> str:
+    parts = [briefing.title, briefing.issuer, briefing.date_text, *briefing.footnotes]
+    def walk(sections):
+        for s in sections:
+            parts.extend([s.heading, *s.paragraphs])
+            for t in s.tables:
+                parts.extend(cell for row in t.rows for cell in row)
+            walk(s.subsections)
+    walk(briefing.sections)
+    return "\n".join(parts)
+
+
+def table(briefing, title_part: str):
+    def walk(sections):
+        for s in sections:
+            for t in s.tables:
+                if title_part in t.title:
+                    return t
+            found = walk(s.subsections)
+            if found:
+                return found
+        return None
+    return walk(briefing.sections)
+
+
+# --- periods ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("code, first, last, zh, en", [
+    ("2024Q3", "2024Q3", "2024Q3", "2024年第三季度", "2024 Q3"),
+    ("2024h1", "2024Q1", "2024Q2", "2024年上半年", "first half of 2024"),
+    ("2024H2", "2024Q3", "2024Q4", "2024年下半年", "second half of 2024"),
+    ("2024", "2024Q1", "2024Q4", "2024年", "2024"),
+])
+def test_period_codes(code, first, last, zh, en):
+    p = period_mod.parse(code)
+    assert (p.first, p.last, p.text("zh"), p.text("en")) == (first, last, zh, en)
+    assert p.previous_year.first == f"2023{first[4:]}"
+
+
+@pytest.mark.parametrize("bad", ["2024Q5", "24Q1", "2024-3", "Q3", ""])
+def test_bad_period_is_refused(bad):
+    with pytest.raises(PeriodError, match="2024Q3"):
+        period_mod.parse(bad)
+
+
+# --- suppression -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value, public, banner, shown", [
+    (3, True, False, "<5"), (1, True, False, "<5"), (4, True, False, "<5"), (5, True, False, "5"),
+    (0, True, False, "0"), (3, True, True, "3"), (3, False, False, "3"), (None, True, False, "—"),
+])
+def test_small_counts_below_banner_level_are_hidden_in_public(value, public, banner, shown):
+    assert suppress.count(value, public, banner) == shown
+
+
+def test_rate_is_hidden_with_its_base_or_the_count_it_implies(monkeypatch):
+    assert suppress.rate(50.0, 2, public=True, banner=False) == "—"
+    assert suppress.rate(50.0, 2, public=False, banner=False) == "50.0%"
+    assert suppress.rate(3.0, 99, public=True, banner=False) == "—"          # 3 positives of 99
+    assert suppress.rate(0.0, 99, public=True, banner=False) == "0.0%"
+    assert suppress.rate(10.0, 99, public=True, banner=False) == "10.0%"     # 10 of 99
+    assert suppress.rate(3.0, 99, public=True, banner=True) == "3.0%"
+    monkeypatch.setenv("BRIEFING_PUBLIC_MIN_COUNT", "10")
+    assert suppress.count(7, True, False) == "<10"
+
+
+# --- content against the warehouse ---------------------------------------------------------------------
+def test_figures_equal_the_warehouse(demo, tmp_path):
+    b = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path)
+    text = all_text(b)
+    existing, registered = demo.query(
+        "select existing_users, registered from mart_registry_township where area_level = 'banner' "
+        "and snapshot_date = (select max(snapshot_date) from mart_registry_township "
+        "where snapshot_date <= date '2024-09-30')")[0]
+    cases_q3 = demo.value("select sum(cases) from mart_cases_quarter where quarter = '2024Q3'")
+    tested = demo.value("select sum(tested) from mart_hair_positivity where quarter = '2024Q3'")
+    assert f"现有吸毒人员{fmt.number(existing)}名" in text
+    assert f"登记在册吸毒人员{fmt.number(registered)}名" in text
+    assert f"涉毒案事件{fmt.number(cases_q3)}起" in text
+    assert f"毛发检测{fmt.number(tested)}人次" in text
+    assert b.version == demo.value("select value from warehouse_meta where key = 'version'")
+    assert [s.heading[:2] for s in b.sections] == ["一、", "二、", "三、", "四、", "五、"]
+
+
+def test_township_table_rows_are_the_scorecard(demo, tmp_path):
+    b = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path)
+    t = table(b, "各苏木镇")
+    stored = dict(demo.query("select t.name_zh, m.existing_users from mart_registry_township m "
+                             "join ref_townships t on t.code = m.township_code "
+                             "where m.area_level = 'township' and m.snapshot_date = date '2024-09-30'"))
+    shown = {row[0]: row[1] for row in t.rows[:-1]}
+    assert {k: v for k, v in shown.items() if k in stored} == {k: fmt.number(v) for k, v in stored.items()}
+    assert t.total_row and t.rows[-1][0] == "乌拉特前旗"
+
+
+def test_public_version_hides_small_counts_and_early_warnings(demo, tmp_path):
+    internal = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path / "i")
+    public = content.build(period_mod.parse("2024Q3"), "public", "zh", date(2024, 10, 8), tmp_path / "p")
+    ti, tp = table(internal, "各苏木镇"), table(public, "各苏木镇")
+    small = [(r, c) for r, row in enumerate(ti.rows[:-1]) for c, cell in enumerate(row[1:], 1)
+             if cell in {"1", "2", "3", "4"}]
+    assert small, "the demo has small counts below banner level"
+    for r, c in small:
+        assert tp.rows[r][c] == "<5"
+    assert all(cell not in {"1", "2", "3", "4"} for row in tp.rows[:-1] for cell in row[1:])
+    assert tp.rows[-1] == ti.rows[-1]                       # the banner's totals are published as they are
+    assert "早期预警" in all_text(internal) and "早期预警" not in all_text(public)
+    assert internal.marking and public.marking is None
+    assert any("<5" in n for n in public.footnotes)
+
+
+def test_english_briefing(demo, tmp_path):
+    b = content.build(period_mod.parse("2024"), "internal", "en", date(2025, 1, 15), tmp_path)
+    assert b.title == "Urad Front Banner drug situation briefing, 2024"
+    assert b.date_text == "2025-01-15"
+    cjk = lambda text: any("\u4e00" <= ch <= "\u9fff" for ch in text)  # noqa: E731
+    headings = [s.heading for s in b.sections] + [sub.heading for s in b.sections for sub in s.subsections]
+    assert headings[0] == "1. The overall situation" and not any(cjk(h) for h in headings)
+    registry = b.sections[0].subsections[0].paragraphs[0]
+    assert registry.startswith("On 2024-12-31") and not cjk(registry)
+
+
+# --- the command -----------------------------------------------------------------------------------------
+def test_build_writes_every_format_archived_with_the_version(demo, tmp_path, run):
+    code, out = run("build", "--period", "2024Q3", "--out", tmp_path, "--date", ISSUED)
+    assert code == 0, out
+    version = demo.value("select value from warehouse_meta where key = 'version'")
+    [folder] = [p for p in tmp_path.iterdir()]
+    assert folder.name == f"2024Q3_internal_zh_{version}"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warehouse_version"] == version
+    assert sorted(manifest["files"]) == sorted(f"毒情通报_2024Q3_internal.{x}" for x in ("docx", "pdf", "html"))
+    for name, sha in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha
+    existing = demo.value("select existing_users from mart_registry_township where area_level = 'banner' "
+                          "and snapshot_date = date '2024-09-30'")
+    figure = f"现有吸毒人员{fmt.number(existing)}名"
+    document = "\n".join(p.text for p in docx.Document(folder / "毒情通报_2024Q3_internal.docx").paragraphs)
+    pdf = "".join(page.extract_text() for page in PdfReader(folder / "毒情通报_2024Q3_internal.pdf").pages)
+    html = (folder / "毒情通报_2024Q3_internal.html").read_text(encoding="utf-8")
+    for text in (document, pdf.replace("\n", ""), html):
+        assert figure in text and "乌拉特前旗2024年第三季度毒情通报" in text
+    assert "2024年10月8日" in document
+    assert str(folder) in out and version in out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--period", "2024Q5"], ["无法识别", "not understood"]),
+    (["--period", "2024Q3", "--format", "doc"], ["格式", "Format 'doc'"]),
+    (["--period", "2024Q3", "--audience", "everyone"], ["读者", "Audience 'everyone'"]),
+])
+def test_bad_arguments_exit_2_in_both_languages(demo, tmp_path, run, args, words):
+    code, out = run("build", *args, "--out", tmp_path / "out")
+    assert code == 2
+    assert all(w in out for w in words), out
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_warehouse_is_a_usage_error(tmp_path, run, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "none.duckdb"))
+    code, out = run("build", "--period", "2024Q3", "--out", tmp_path / "out")
+    assert code == 2 and "pipelines run" in out
+
+
+def test_a_period_without_data_writes_nothing(demo, tmp_path, run):
+    code, out = run("build", "--period", "2010Q1", "--out", tmp_path)
+    assert code == 1 and "2010Q1" in out and "no data" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failing_renderer_leaves_no_half_briefing(demo, tmp_path, run, monkeypatch):
+    def broken(briefing, path):
+        path.write_text("half")
+        raise OSError("disk full")
+    original = archive.renderer
+    monkeypatch.setattr(archive, "renderer", lambda fmt: broken if fmt == "pdf" else original(fmt))
+    with pytest.raises(OSError):
+        run("build", "--period", "2024Q3", "--format", "html,pdf", "--out", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_briefing_reads_one_version_even_if_a_load_publishes_meanwhile(demo, tmp_path, monkeypatch):
+    """`dashboard.db.pinned`: every query of the block reads the version live when it began."""
+    import os
+    import shutil
+
+    import duckdb
+
+    from dashboard import db
+
+    live, newer = tmp_path / "wh.duckdb", tmp_path / "newer.duckdb"
+    shutil.copyfile(demo.warehouse, live)
+    shutil.copyfile(demo.warehouse, newer)
+    with duckdb.connect(str(newer)) as con:
+        con.execute("update warehouse_meta set value = 'newer-version' where key = 'version'")
+    monkeypatch.setenv("WAREHOUSE_PATH", str(live))
+    old = db.meta().version
+    with db.pinned():
+        os.replace(newer, live)                  # a load publishes while the briefing is being built
+        assert db.meta().version == old
+    assert db.meta().version == "newer-version"
