@@ -146,10 +146,15 @@ def _cases_text(ctx: Ctx) -> str:
 
 def _hair_text(ctx: Ctx) -> str:
     h = hair.totals(ctx.f, WHOLE_BANNER)
-    if not h["tested"]:
+    if _none(h["tested"]):
         return ctx.t("hair_none")
     return ctx.t("hair", tested=fmt.number(h["tested"]), positive=fmt.number(h["positive"]),
                  rate=fmt.percent(h["positivity_rate"]), previous=fmt.percent(h["prev_positivity_rate"]))
+
+
+def _none(count: object) -> bool:
+    """No count at all, or zero (a total over an empty period is NA)."""
+    return fmt.missing(count) or count == 0
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -209,7 +214,7 @@ def _features(ctx: Ctx, heading: str) -> Section:
     found += [a.text for a in _alerts(ctx, {"rising"})]
     h = hair.totals(ctx.f, WHOLE_BANNER)
     points = fmt.points(h["positivity_rate"], h["prev_positivity_rate"])
-    if points and h["tested"]:
+    if points and not _none(h["tested"]):
         found.append(ctx.t("hair_points", points=points))
     return Section(heading, paragraphs=[_numbered(ctx, i, text) for i, text in enumerate(found)]
                    or [ctx.t("nothing_notable")])

@@ -85,7 +85,7 @@ def series(f: Filters, scope: Scope) -> pd.DataFrame:
     return combined(f, scope, [_day(d) for d in days])
 
 
-def by_township(f: Filters, scope: Scope, day: date) -> pd.DataFrame:
+def by_township(f: Filters, scope: Scope, day: date | None) -> pd.DataFrame:
     """Every township at one snapshot (within the scope and selection), with its listing line."""
     towns = scope.townships_for(f.towns)
     return db.query(f"""

@@ -43,7 +43,7 @@ def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
                            "population_est": [int(t["population_est"]) for t in domain.townships()]})
     if towns:
         people = people[people["township_code"].isin(towns)]
-    reg = registry.by_township(f, scope, s0) if s0 else pd.DataFrame(columns=["township_code"])
+    reg = registry.by_township(f, scope, s0)    # no snapshot in the period: no rows, but every column
     w = Where(f, scope, quarter_column="quarter")
     cases = db.query(f"select township_code, sum(cases)::bigint as cases from mart_cases_quarter where {w.sql} "
                      "group by 1", w.params)

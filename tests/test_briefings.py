@@ -228,3 +228,14 @@ def test_a_briefing_reads_one_version_even_if_a_load_publishes_meanwhile(demo, t
         os.replace(newer, live)                  # a load publishes while the briefing is being built
         assert db.meta().version == old
     assert db.meta().version == "newer-version"
+
+
+def test_a_period_without_a_registry_snapshot_still_builds(demo, tmp_path):
+    """The national demo's only snapshot is at the year's end: a quarter before any snapshot says so instead
+    of failing (here: before the county demo's first)."""
+    b = content.build(period_mod.parse("2020Q4"), "internal", "zh", date(2021, 1, 8), tmp_path)
+    text = all_text(b)
+    assert "本期没有吸毒人员登记数据" in text
+    assert "尚未计算" not in text and "not_computed" not in text
+    towns = table(b, "各苏木镇")
+    assert len(towns.rows) == 18 and all(row[1] == "—" for row in towns.rows[:-1])
