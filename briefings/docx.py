@@ -48,6 +48,7 @@ from docx.text.font import Font
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+import i18n
 from briefings.fonts import LATIN, face
 from briefings.html import write_file
 from briefings.model import Briefing, Chart, Section, Table
@@ -58,7 +59,6 @@ TEXT_WIDTH = Mm(156)
 FOOTER_DISTANCE = Mm(22)        # a 14 pt number line ≈ 6 mm high: its top sits 7 mm under the text block
 CHART_WIDTH = Cm(15)
 CHAR = Pt(16)                   # one character of body text (3号)
-ANNEX_HEADING = {"zh": "附表", "en": "Annex tables"}
 RED = "CC0000"
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -235,7 +235,7 @@ def _section(doc: Document, section: Section, level: int) -> None:
 def _annex(doc: Document, briefing: Briefing) -> None:
     if not briefing.annex:
         return
-    _paragraph(doc, "annex_heading", ANNEX_HEADING.get(briefing.lang, ANNEX_HEADING["zh"]))
+    _paragraph(doc, "annex_heading", i18n.t("brief.annex_heading", briefing.lang))
     for table in briefing.annex:
         _table(doc, table)
 

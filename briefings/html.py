@@ -13,12 +13,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+import i18n
 from briefings.fonts import ROLES, Face, faces
 from briefings.model import Briefing
 
 TEMPLATES = Path(__file__).parent / "templates"
 GENERIC = {"heading1": "sans-serif"}                  # every other role: serif
-LABELS = {"zh": {"annex": "附表"}, "en": {"annex": "Annex tables"}}
 
 
 def font_stack(f: Face) -> str:
@@ -45,7 +45,8 @@ def html_string(briefing: Briefing, for_print: bool = False) -> str:
     """The briefing as HTML; `for_print` leaves out the on-screen page look (for WeasyPrint)."""
     lang = "zh" if briefing.lang == "zh" else "en"
     return _env().get_template("briefing.html.j2").render(
-        b=briefing, for_print=for_print, html_lang="zh-CN" if lang == "zh" else "en", labels=LABELS[lang],
+        b=briefing, for_print=for_print, html_lang="zh-CN" if lang == "zh" else "en",
+        annex_heading=i18n.t("brief.annex_heading", lang),
         fonts={role: font_stack(f) for role, f in faces().items()})
 
 
