@@ -1,4 +1,5 @@
-"""`python -m pipelines ingest|run|demo|status|rebuild` (contract.md §1).
+"""`python -m pipelines ingest|run|demo|status|rebuild|export` (contract.md §1; `export` is the province
+roll-up of the roadmap, `warehouse.export`).
 
 Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected,
 2 usage or configuration error (a broken expectation suite is one: nothing is published). Messages are in Chinese and English.
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="最近的加载记录 / recent runs")
     status.add_argument("--limit", type=int, default=30)
     sub.add_parser("rebuild", help="由已存事实重算全部专题表 / recompute every mart")
+    export = sub.add_parser("export", help="导出专题表（Parquet，按旗县分区）供上级汇总 / marts as Parquet for the "
+                                           "province roll-up")
+    export.add_argument("--out", type=Path, help="默认 / default: $DATA_DIR/export")
     return p
 
 
@@ -143,4 +147,15 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "run": cmd_run, "demo": cmd_demo, "status": cmd_status, "rebuild": cmd_rebuild}
+def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.export import export
+
+    if not warehouse.live_path().exists():
+        raise UsageError(i18n.both("cli_no_warehouse"))
+    folder = export(args.out or config.path("data_dir") / "export")
+    print(i18n.both("cli_exported", dir=folder))
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "run": cmd_run, "demo": cmd_demo, "status": cmd_status, "rebuild": cmd_rebuild,
+            "export": cmd_export}
