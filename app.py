@@ -1,19 +1,20 @@
 """毒情监测预警 — the dashboard's entry point: `streamlit run app.py`.
 
-The frame around every page: page config, language switch, the pages the user may open (from the one
-register, `dashboard.nav`), the sidebar filters (kept in the URL), then the chosen page.
+The frame around every page: page config, language switch, sign-in (setting `auth_mode`), the pages the
+user may open (from the one register, `dashboard.nav`), the sidebar filters (kept in the URL), then the
+chosen page.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, db, filters, nav, ui
+from dashboard import db, filters, login, nav, ui
 from dashboard.text import tr
 
 st.set_page_config(page_title="毒情监测预警 · 乌拉特前旗", page_icon=":material/monitoring:", layout="wide")
 
 lang = filters.language_switch()
-user = access.current_user()
+user = login.user()            # the sign-in form, in local mode, until someone signs in
 pages = {spec.key: st.Page(spec.file, title=tr(spec.title_key), icon=spec.icon, url_path=spec.key,
                            default=spec.key == nav.PAGES[0].key)
          for spec in nav.visible(user.roles)}
@@ -35,6 +36,8 @@ goto = st.session_state.pop(filters.GOTO_KEY, None)
 if goto in pages and current.url_path != goto:
     st.switch_page(pages[goto], query_params=filters.to_params(view_filters, lang))
 
+login.sidebar(user)
+login.page_opened(user, current.url_path or nav.PAGES[0].key)
 st.sidebar.caption(tr("app.sidebar_note"))
 ui.set_view(ui.View(view_filters, user.scope, user, lang))
 current.run()

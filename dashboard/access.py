@@ -1,8 +1,9 @@
 """Who is looking, and which part of the banner they may see.
 
-Login does not exist yet (roadmap: local hashed passwords or OIDC, roles, users bound to a township). Until
-it does, everyone is an anonymous user with every role and the whole banner. The shapes are already the
-final ones: pages are registered with the roles allowed (`dashboard.nav`) and every query takes a `Scope`.
+A `User` has roles (which pages open: `dashboard.nav`) and may be bound to a township (its `Scope`, which
+every query takes). Who the user is comes from `dashboard.login`: with `auth_mode: none` everyone is
+ANONYMOUS (every role, the whole banner); with `local`, a signed-in account of `dashboard.users`. An OIDC
+mode (`st.login`) would slot in there, mapping the provider's claims to the same `User`.
 """
 from __future__ import annotations
 
@@ -50,7 +51,3 @@ class User:
 
 ANONYMOUS = User("anonymous", frozenset(ROLES))
 
-
-def current_user() -> User:
-    """The signed-in user (until login exists: an anonymous user with every role and the whole banner)."""
-    return ANONYMOUS

@@ -8,7 +8,7 @@ import streamlit as st
 import i18n
 
 from briefings import archive, content, period as period_mod, suppress
-from dashboard import filters, ui
+from dashboard import filters, login, ui
 from dashboard.charts import table
 from dashboard.text import tr
 
@@ -35,6 +35,7 @@ with ui.section("brief_page.build"):
         else:
             with st.spinner(tr("brief_page.building")):
                 done = archive.publish(chosen, audience, v.lang, formats, archive.default_dir(), date.today())
+            login.record(v.user, "briefing", period=chosen.code, audience=audience, version=done.version)
             st.session_state["brief_done"] = done
     done = st.session_state.get("brief_done")
     if done is not None and done.folder.exists():

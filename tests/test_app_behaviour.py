@@ -15,7 +15,7 @@ import pytest
 
 import config
 import i18n
-from dashboard import access, downloads, fmt, nav, registry, targets
+from dashboard import audit, downloads, fmt, nav, registry, targets, users
 from dashboard.access import Scope, User
 from dashboard.filters import Filters
 from tests.app_helpers import (assert_healthy, copy_warehouse, demo, demo_build, metric, open_app,  # noqa: F401
@@ -149,9 +149,27 @@ def test_queries_take_the_scope(demo):
         targets.six_zero(2024, scope)
 
 
-def test_a_viewer_bound_to_a_township_sees_only_their_pages_and_township(demo, monkeypatch):
-    monkeypatch.setattr(access, "current_user", lambda: User("viewer", frozenset({"viewer"}), SEAT))
+def sign_in(at, name: str, password: str):
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+@pytest.fixture
+def accounts(tmp_path, monkeypatch):
+    """Local sign-in, with real Argon2-hashed accounts in a private users file and audit log."""
+    monkeypatch.setenv("AUTH_MODE", "local")
+    monkeypatch.setenv("USERS_FILE", str(tmp_path / "users.yaml"))
+    monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
+    users.add("viewer1", "seat-viewer-pw", ["viewer"], SEAT)
+    users.add("office1", "office-pw-2024", ["office"])
+    return tmp_path
+
+
+def test_a_viewer_bound_to_a_township_sees_only_their_pages_and_township(demo, accounts):
     at = open_app("zh")
+    assert not at.metric and at.text_input(key="login_password")            # nothing before signing in
+    at = sign_in(at, "viewer1", "seat-viewer-pw")
     assert_healthy(at)
     assert at.multiselect(key="f_towns").options == ["乌拉山镇"]
     assert i18n.t("state.banner_only", "zh") in [i.value for i in at.info]
@@ -160,6 +178,36 @@ def test_a_viewer_bound_to_a_township_sees_only_their_pages_and_township(demo, m
         "and township_code = ?", [SEAT]))
     visible = [p.key for p in nav.visible(frozenset({"viewer"}))]
     assert "registry" not in visible and "overview" in visible
+    assert i18n.t("login.signed_in_as", "zh", name="viewer1") in [c.value for c in at.sidebar.caption]
+
+
+def test_a_wrong_password_shows_nothing_and_is_audited(demo, accounts):
+    at = sign_in(open_app("en"), "office1", "not-the-password")
+    assert i18n.t("login.failed", "en") in [e.value for e in at.error]
+    assert not at.metric
+    at = sign_in(at, "office1", "office-pw-2024")
+    assert_healthy(at)
+    at.sidebar.button(key="sign_out").click().run()
+    assert at.text_input(key="login_password")
+    log = audit.entries()
+    assert [(e["user"], e["event"]) for e in log] == [
+        ("office1", "sign_in_failed"), ("office1", "sign_in"), ("office1", "page"), ("office1", "sign_out")]
+    assert log[2]["page"] == "overview"
+    text = (accounts / "audit.jsonl").read_text(encoding="utf-8") + (accounts / "users.yaml").read_text("utf-8")
+    assert "office-pw-2024" not in text and "not-the-password" not in text
+
+
+def test_accounts_command(accounts, capsys, monkeypatch):
+    import stat
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert users.main(["add", "data1", "--role", "data", "--role", "analyst", "--password-stdin"]) == 0
+    assert users.verify("data1", "a-long-password").roles == frozenset({"data", "analyst"})
+    assert users.verify("data1", "wrong") is None and users.verify("nobody", "a-long-password") is None
+    assert stat.S_IMODE((accounts / "users.yaml").stat().st_mode) == 0o600
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert users.main(["add", "x", "--role", "boss", "--password-stdin"]) == 2
+    assert "boss" in capsys.readouterr().err
 
 
 # --- what the app must not load -------------------------------------------------------------------------------
