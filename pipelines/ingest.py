@@ -92,16 +92,20 @@ def _loaded_when(con: duckdb.DuckDBPyConnection, sha: str) -> str:
 def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, result: FileResult,
                today: date, key: bytes, snapshot_date: date | None, stage: Callable[[str], None]) -> None:
     outcome = None
+    raw = None
     con.execute("begin transaction")
     try:
         stage("read")
         raw = read.read_into(con, source, path, ("snapshot_date",) if snapshot_date else ())
-        result.rows_read, result.encoding = raw.rows_read, raw.encoding
+        result.encoding = raw.encoding
         if raw.ignored:
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
         stage("normalise")
-        normalise.build(con, source, raw.present, today, key, snapshot_date)
-        _drop_raw(con)
+        with read.scanning():
+            normalise.build(con, source, raw.present, today, key, snapshot_date)
+        read.number(con, raw, "norm_unnumbered", "norm")
+        result.rows_read = raw.rows_read
+        _drop_raw(con, raw)
         stage("validate")
         available = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
         frame = validate.frame_for(source.name, con.sql(validate.frame_query(source.name, available, "norm"))
@@ -125,15 +129,19 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
     except BaseException:
         con.execute("rollback")
         raise
-    _drop_raw(con)
-    con.execute("drop table if exists norm")
+    finally:
+        _drop_raw(con, raw)
+    con.execute("drop view if exists norm; drop table if exists norm_unnumbered; drop table if exists row_numbers")
     if outcome is not None:  # a rejected file's results too: the data-quality page shows what failed
         _store_validation(con, source, result.run_id, outcome)
 
 
-def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
-    """The raw text (with identity numbers) is not needed once normalised: free it early."""
-    con.execute("drop view if exists raw; drop table if exists raw_unnumbered; drop table if exists row_numbers")
+def _drop_raw(con: duckdb.DuckDBPyConnection, raw: read.RawFile | None) -> None:
+    """The raw rows (with identity numbers) are not needed once normalised: let go of them early."""
+    con.execute("drop view if exists raw_unnumbered; drop table if exists raw_xlsx; "
+                "drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
+    if raw is not None:
+        raw.close()
 
 
 def _check_share(bad: int, total: int) -> None:

@@ -1,8 +1,8 @@
 """Raw text to typed values, in DuckDB SQL generated from the source's column types.
 
-Creates temp table `norm`: `row_number`, one typed column per source column (under its stored name), and
-`issues`, the list of `column:kind` parse problems of the row (an unparseable date, an unknown township, a
-bad identity number...). Identity numbers become keyed pseudonyms here and go no further; `record_ref`
+Creates temp table `norm_unnumbered` (`read.number` then adds file row numbers as view `norm`): one typed
+column per source column (under its stored name), and `issues`, the list of `column:kind` parse problems of
+the row (an unparseable date, an unknown township, a bad identity number...). Identity numbers become keyed pseudonyms here and go no further; `record_ref`
 carries a masked form for quarantine messages.
 """
 from __future__ import annotations
@@ -48,12 +48,16 @@ def _vocab_table(column: Column) -> str:
 def build_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], present: list[str]) -> None:
     """One small lookup table per coded column: each distinct spelling in the file → its code.
 
-    A file of a million rows holds a handful of spellings per column, so each is looked up once in Python
+    A file of a million rows holds a handful of spellings per column: one pass over the rows collects them
+    all (cheaper than folding a million values in SQL), each is looked up once in Python
     (`domain.canonical`), and the rows are coded by a join.
     """
+    found = [c for c in columns if c.name in present]
+    spellings = dict(zip((c.name for c in found), con.execute(
+        "select " + ", ".join(f"list(distinct {c.name}) filter (where {c.name} is not null)" for c in found)
+        + " from raw_unnumbered").fetchall()[0])) if found else {}
     for c in columns:
-        values = [r[0] for r in con.execute(f"select distinct {c.name} from raw where {c.name} is not null")
-                  .fetchall()] if c.name in present else []
+        values = spellings.get(c.name) or []
         con.execute(f"create or replace temp table {_vocab_table(c)} as select unnest(?::varchar[]) as spelling, "
                     "unnest(?::varchar[]) as code", [values, [code_of(c, v) for v in values]])
 
@@ -113,18 +117,17 @@ def issue_kind(column: Column) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
           key: bytes, snapshot_date: date | None = None) -> None:
-    """Create temp table `norm` from temp table `raw`."""
+    """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order."""
     cols = [c for c in source.columns if c.type != "dropped"]
     build_vocab_tables(con, [c for c in cols if c.type in {"vocab", "unit"}], present)
-    select, issues, numbers = ["row_number"], [], "raw"
+    select, issues, derived = [], [], []     # derived: computed once in a subquery, below what reads it
     for c in cols:
         raw = c.name if c.name in present else "null::varchar"
         if c.name == "snapshot_date" and snapshot_date is not None:
             raw = _quote(snapshot_date.isoformat())
         if c.type == "id_number":
-            # normalised once, in a subquery below the checks that read it many times
-            number = f"upper(trim({raw}))"
-            numbers = f"(select *, {number} as __id, {identity.first17_sql(number)} as __id17 from raw)"
+            number = f"upper(trim({raw}))"        # the checks read it twenty times
+            derived += [f"{number} as __id", f"{identity.first17_sql(number)} as __id17"]
             select += ["__id", f"{identity.problem_sql('__id', today, '__id17')} as __id_problem",
                        f"{identity.birth_sql('__id')} as __id_birth", f"{identity.sex_sql('__id')} as __id_sex"]
             continue
@@ -134,8 +137,9 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         if issue_kind(c):
             select.append(f"{_given(c, raw)} as __given_{c.target}")
             issues.append(f"case when __given_{c.target} and {c.target} is null then '{c.name}:{issue_kind(c)}' end")
+    numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
-    con.execute(f"create or replace temp table norm as {_finish(source, cols, issues, key, typed_rows)}")
+    con.execute(f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows)}")
     for c in cols:
         if c.type in {"vocab", "unit"}:
             con.execute(f"drop table if exists {_vocab_table(c)}")
@@ -163,4 +167,4 @@ def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, t
     all_issues = ", ".join(issues + extra_issues) or "null"
     columns = keep + [c.flag for c in cols if c.flag] + extra_select + [
         f"{ref} as record_ref", f"list_filter([{all_issues}], lambda x: x is not null) as issues"]
-    return f"select row_number, {', '.join(columns)} from ({typed_rows})"
+    return f"select {', '.join(columns)} from ({typed_rows})"

@@ -1,4 +1,5 @@
-"""Reading an extract file into a raw, all-text DuckDB table with 1-based data row numbers.
+"""Reading an extract file: its encoding and header, its rows as all-text `raw_unnumbered` (a view over
+DuckDB's CSV reader, or a table for a workbook), and 1-based file row numbers for the normalised rows.
 
 Only the columns the source knows are read; dropped columns (names) and unknown extras never reach a table.
 Problems with the file as a whole raise `FileRejected` with a bilingual message.
@@ -34,10 +35,16 @@ class FileRejected(Exception):
 @dataclass
 class RawFile:
     encoding: str
-    rows_read: int
     present: list[str]                            # source columns found in the header
     ignored: list[str] = field(default_factory=list)
-    malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail)
+    numbers: list[int] | None = None              # XLSX: each kept row's number; CSV: counted once read
+    transcoded: Path | None = None                # the UTF-8 copy a GB18030 file is read from
+    rows_read: int = 0                            # set by `number`
+    malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail), set by `number`
+
+    def close(self) -> None:
+        if self.transcoded is not None:
+            self.transcoded.unlink(missing_ok=True)
 
 
 CHUNK = 1 << 20
@@ -125,7 +132,13 @@ def guess_source(header: list[str]) -> str | None:
 
 def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path,
               supplied: tuple[str, ...] = ()) -> RawFile:
-    """Create temp table `raw` (row_number + one VARCHAR column per source column found)."""
+    """Make `raw_unnumbered`: the file's rows in file order, one VARCHAR column per source column found.
+
+    It is a view: for a CSV over DuckDB's reader, so that the file is parsed where the rows are used
+    (normalising reads them twice) and its raw text, identity numbers included, is never held in a table;
+    for a workbook over the sheet's rows (`raw_xlsx`). `number` then
+    gives the normalised rows their file row numbers. Call `RawFile.close()` when done.
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -139,6 +152,16 @@ def read_into(con: duckdb.DuckDBPyConnection, source: Source, path: Path,
     raise FileRejected(i18n.both("file_format", suffix=suffix or "(none)"))
 
 
+@contextmanager
+def scanning() -> Iterator[None]:
+    """Around statements that read `raw_unnumbered`: an error of DuckDB's CSV reader means the file is
+    unreadable (its bad lines are set aside as rejects; what is left is a file it cannot parse at all)."""
+    try:
+        yield
+    except duckdb.InvalidInputException as exc:
+        raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as f:
@@ -146,57 +169,65 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    with _as_utf8(path, encoding) as utf8_path:
-        all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
-        con.execute(
-            f"create or replace temp table raw_unnumbered as select {picked} from read_csv('{utf8_path}', "
-            f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
-            "store_rejects=true, rejects_table='raw_rejects', rejects_scan='raw_rejects_scan', auto_detect=false)"
-        )
-    rejects = con.execute("select distinct line - 1, error_type from raw_rejects order by 1").fetchall()
-    con.execute("drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
-    malformed = [(int(line), str(err)) for line, err in rejects]
-    _number_rows(con, [m[0] for m in malformed])
-    rows = scalar(con, "select count(*) from raw")
-    if rows == 0 and not malformed:
-        raise FileRejected(i18n.both("file_empty"))
-    return RawFile(encoding, rows + len(malformed), list(positions), ignored, malformed)
+    raw = RawFile(encoding, list(positions), ignored, transcoded=_utf8_copy(path, encoding))
+    readable = str(raw.transcoded or path).replace("'", "''")
+    all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
+    picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
+    con.execute(
+        f"create or replace temp view raw_unnumbered as select {picked} from read_csv('{readable}', "
+        f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
+        "store_rejects=true, rejects_table='raw_rejects', rejects_scan='raw_rejects_scan', auto_detect=false)")
+    return raw
 
 
-@contextmanager
-def _as_utf8(path: Path, encoding: str) -> Iterator[str]:
-    """A path DuckDB can read: the file itself when it is plain UTF-8, else a transcoded temporary copy."""
+def _utf8_copy(path: Path, encoding: str) -> Path | None:
+    """None for a plain UTF-8 file (DuckDB reads it as it is), else a transcoded temporary copy."""
     if encoding == "utf-8":
-        yield str(path).replace("'", "''")
-        return
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8") as tmp, \
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as tmp, \
             open(path, encoding=encoding, newline="") as src:
         shutil.copyfileobj(src, tmp, CHUNK)
-        tmp.flush()
-        yield tmp.name
+    return Path(tmp.name)
 
 
 def _struct(cols: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in cols.items()) + "}"
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, skipped: list[int]) -> None:
-    """View `raw`: `raw_unnumbered` with file row numbers, counting the malformed lines the reader skipped.
+def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: str) -> None:
+    """View `numbered`: table `rows` (built from `raw_unnumbered`, in its order) with file row numbers.
 
-    DuckDB keeps insertion order, so the k-th stored row is the k-th well-formed data row of the file.
-    Row ids count from an offset inside a transaction, hence the subtraction.
+    A CSV's numbers count the malformed lines DuckDB's reader skipped (they are set aside in `raw.malformed`);
+    DuckDB keeps insertion order, so the k-th stored row is the k-th well-formed data row of the file. Row ids
+    count from an offset inside a transaction, hence the subtraction. Rejects an empty file.
     """
-    if not skipped:
-        con.execute("create or replace temp view raw as select rowid - (select min(rowid) from raw_unnumbered) + 1 "
-                    "as row_number, * from raw_unnumbered")
+    n = scalar(con, f"select count(*) from {rows}")
+    numbers = raw.numbers
+    if numbers is None:
+        raw.malformed = _rejected_lines(con)
+        skipped = [line for line, _ in raw.malformed]
+        if skipped:
+            numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64),
+                                   np.array(skipped, dtype=np.int64))[:n].tolist()
+    raw.rows_read = n + len(raw.malformed)
+    if raw.rows_read == 0:
+        raise FileRejected(i18n.both("file_empty"))
+    if numbers is None:
+        con.execute(f"create or replace temp view {numbered} as select rowid - (select min(rowid) from {rows}) + 1 "
+                    f"as row_number, * from {rows}")
         return
-    n = scalar(con, "select count(*) from raw_unnumbered")
-    numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64), np.array(skipped, dtype=np.int64))
-    frame = pd.DataFrame({"row_number": numbers[:n]})
-    con.execute("create or replace temp table row_numbers as select * from frame")
-    con.execute("create or replace temp view raw as select r.row_number, u.* "
-                "from row_numbers r positional join raw_unnumbered u")
+    con.execute("create or replace temp table row_numbers as select unnest(?::bigint[]) as row_number", [numbers])
+    con.execute(f"create or replace temp view {numbered} as select r.row_number, u.* "
+                f"from row_numbers r positional join {rows} u")
+
+
+def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    """The data rows DuckDB's CSV reader could not read (each scan of the file records them again)."""
+    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'raw_rejects'"):
+        return []
+    rejects = con.execute("select line - 1, min(error_type) from raw_rejects group by 1 order by 1").fetchall()
+    con.execute("drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
+    return [(int(line), str(err)) for line, err in rejects]
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
@@ -205,11 +236,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppl
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
     frame.columns = list(positions)
-    frame = frame.dropna(how="all")
-    if frame.empty:
-        raise FileRejected(i18n.both("file_empty"))
-    frame.insert(0, "row_number", np.asarray(frame.index, dtype=np.int64) + 1)
-    frame = frame.astype({c: "object" for c in positions})
-    con.execute("create or replace temp table raw_unnumbered as select * from frame")
-    con.execute("create or replace temp view raw as select * from raw_unnumbered")
-    return RawFile("xlsx", len(frame), list(positions), ignored, [])
+    frame = frame.dropna(how="all").astype({c: "object" for c in positions})
+    con.execute("create or replace temp table raw_xlsx as select * from frame")
+    con.execute("create or replace temp view raw_unnumbered as select * from raw_xlsx")
+    return RawFile("xlsx", list(positions), ignored, numbers=(np.asarray(frame.index) + 1).tolist())
