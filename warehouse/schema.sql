@@ -45,6 +45,7 @@ create table if not exists validation_results (
 
 create table if not exists fact_wastewater (
     run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
     sample_id varchar,
     site_id varchar,
     site_name varchar,
@@ -61,6 +62,7 @@ create table if not exists fact_wastewater (
 
 create table if not exists fact_hair (
     run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
     sample_id varchar,
     collection_date date,
     township_code varchar,
@@ -74,6 +76,7 @@ create table if not exists fact_hair (
 
 create table if not exists fact_registry (
     run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
     snapshot_date date,
     person_key varchar,
     sex varchar,                 -- from the identity number
@@ -96,6 +99,7 @@ create table if not exists fact_registry (
 
 create table if not exists fact_cases (
     run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
     case_id varchar,
     filed_date date,
     solved_date date,
@@ -115,9 +119,17 @@ create table if not exists fact_cases (
 
 create table if not exists fact_indicators (
     run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
     period varchar,              -- 2024, 2024H1 or 2024Q3
     unit_code varchar,           -- township code or 150823
     indicator varchar,
     value double,
     source varchar
 );
+
+-- Warehouses created before facts carried their file row (lineage) gain the column.
+alter table fact_wastewater add column if not exists source_row bigint;
+alter table fact_hair add column if not exists source_row bigint;
+alter table fact_registry add column if not exists source_row bigint;
+alter table fact_cases add column if not exists source_row bigint;
+alter table fact_indicators add column if not exists source_row bigint;
