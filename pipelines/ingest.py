@@ -1,4 +1,4 @@
-"""Loading extract files: read → normalise → validate → quarantine or store, then publish once.
+"""Loading extract files: read → normalise → validate (while storing) → quarantine, then publish once.
 
 Every file of one command is processed inside one new warehouse copy, each in its own transaction: a file
 either loads whole (its bad rows quarantined) or leaves no fact behind. The copy is published atomically
