@@ -50,17 +50,19 @@ def renderer(fmt: str) -> Callable[[Briefing, Path], Path]:
 
 
 def publish(period: Period, audience: str, lang: str, formats: list[str], out: Path, issued: date,
-            step: Callable[[str], None] = lambda name: None) -> Published:
+            step: Callable[[str], None] = lambda name: None,
+            notes: dict[str, list[str]] | None = None) -> Published:
     """Build the briefing from the live warehouse and write it in `formats` into a new folder under `out`.
 
-    `step(name)` is called as each stage finishes ("content", then each format), for a progress display.
+    `step(name)` is called as each stage finishes ("content", then each format), for a progress display;
+    `notes` are the office's own items (`content.build`).
     """
     from briefings import content   # the dashboard's query layer: imported only when a briefing is built
 
     out.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
-        briefing = content.build(period, audience, lang, issued, building / "charts")
+        briefing = content.build(period, audience, lang, issued, building / "charts", notes)
         step("content")
         files = []
         for fmt in formats:

@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import yaml
 from tqdm import tqdm
 
 import i18n
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     b.add_argument("--date", type=date.fromisoformat, default=None, help="发文日期 / date of issue (YYYY-MM-DD)")
+    b.add_argument("--notes", type=Path, help="禁毒办补充的要点（YAML：features、problems、next_steps 各一列表）/ "
+                                              "the office's own items (YAML: lists under features, problems, "
+                                              "next_steps)")
     return p
 
 
@@ -44,6 +48,21 @@ def formats(text: str) -> list[str]:
     if bad or not chosen:
         raise UsageError(i18n.both("brief.bad_format", format=", ".join(bad) or text))
     return list(dict.fromkeys(chosen))
+
+
+def _notes(path: Path | None) -> dict[str, list[str]]:
+    from briefings.content import notes_from
+
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise UsageError(i18n.both("brief.notes_unreadable", file=path, detail=type(exc).__name__)) from exc
+    try:
+        return notes_from(data)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +86,7 @@ def build(args: argparse.Namespace) -> int:
     if args.audience not in AUDIENCES:
         raise UsageError(i18n.both("brief.bad_audience", audience=args.audience))
     chosen = formats(args.format)
+    notes = _notes(args.notes)
     if not warehouse.live_path().exists():
         raise UsageError(i18n.both("brief.no_warehouse", path=warehouse.live_path()))
     from briefings import content
@@ -76,7 +96,7 @@ def build(args: argparse.Namespace) -> int:
         return 1
     with tqdm(total=1 + len(chosen), desc="briefing", unit="step", file=sys.stderr) as bar:
         done = archive.publish(period, args.audience, args.lang, chosen, Path(args.out),
-                               args.date or date.today(), step=lambda name: bar.update())
+                               args.date or date.today(), step=lambda name: bar.update(), notes=notes)
     for f in done.files:
         print(i18n.both("brief.written", file=f))
     print(i18n.both("brief.done", period=period.code, audience=args.audience, n=len(done.files),

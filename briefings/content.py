@@ -8,7 +8,7 @@ a briefing and the app never disagree. A public briefing hides small counts belo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from dashboard.text import label
 
 PUBLIC_ALERTS = {"listing", "rising"}       # alert kinds a public briefing may name
 INTERNAL_ALERTS = {"listing", "rising", "missing_tests", "warning"}
+NOTE_KEYS = ("features", "problems", "next_steps")   # parts the office may add its own items to
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Ctx:
     public: bool
     lang: str
     workdir: Path
+    notes: dict[str, list[str]] = field(default_factory=dict)   # the office's own items, by NOTE_KEYS
 
     @property
     def f(self) -> Filters:
@@ -45,6 +47,22 @@ class Ctx:
     def yoy(self, current: object, previous: object) -> str:
         change = fmt.change(current, previous)
         return self.t("yoy", change=change) if change else ""
+
+
+def notes_from(data: object) -> dict[str, list[str]]:
+    """The office's notes from a mapping (a YAML file, the page's text boxes): each part's items as a list,
+    a text taken one item a line. ValueError (in both languages) for anything else."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) - set(NOTE_KEYS):
+        raise ValueError(i18n.both("brief.bad_notes", keys=", ".join(NOTE_KEYS)))
+    notes = {}
+    for key, value in data.items():
+        items = value.splitlines() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(i18n.both("brief.bad_notes", keys=", ".join(NOTE_KEYS)))
+        notes[key] = [i.strip() for i in items if i.strip()]
+    return notes
 
 
 def has_data(period: Period) -> bool:
@@ -78,11 +96,16 @@ def headline_table(period: Period, lang: str) -> pd.DataFrame:
     return frame
 
 
-def build(period: Period, audience: str, lang: str, issued: date, workdir: Path) -> Briefing:
-    """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`."""
+def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
+          notes: dict[str, list[str]] | None = None) -> Briefing:
+    """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`.
+
+    `notes` are the office's own items for 二、主要特点, 四、存在问题 and 五、下一步工作 (keys NOTE_KEYS),
+    numbered after what the figures say, so the commentary reaches the DOCX, PDF and HTML alike.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     with db.pinned():
-        return _build(Ctx(period, audience == "public", lang, workdir), issued)
+        return _build(Ctx(period, audience == "public", lang, workdir, dict(notes or {})), issued)
 
 
 def _build(ctx: Ctx, issued: date) -> Briefing:
@@ -216,8 +239,13 @@ def _features(ctx: Ctx, heading: str) -> Section:
     points = fmt.points(h["positivity_rate"], h["prev_positivity_rate"])
     if points and not _none(h["tested"]):
         found.append(ctx.t("hair_points", points=points))
-    return Section(heading, paragraphs=[_numbered(ctx, i, text) for i, text in enumerate(found)]
-                   or [ctx.t("nothing_notable")])
+    return _listed(ctx, heading, "features", found, "nothing_notable")
+
+
+def _listed(ctx: Ctx, heading: str, key: str, found: list[str], empty: str) -> Section:
+    """Numbered items: what the figures say, then the office's own notes for this part; `empty` if none."""
+    items = found + ctx.notes.get(key, [])
+    return Section(heading, paragraphs=[_numbered(ctx, i, t) for i, t in enumerate(items)] or [ctx.t(empty)])
 
 
 def _numbered(ctx: Ctx, i: int, text: str) -> str:
@@ -293,8 +321,7 @@ def _problems(ctx: Ctx, heading: str) -> Section:
     found += [ctx.t("not_achieved", indicator=d)
               for d, ok in zip(targets.describe(four, ctx.lang), four["achieved"]) if ok is False]
     found += [a.text for a in _alerts(ctx, {"missing_tests", "warning"})]
-    return Section(heading, paragraphs=[_numbered(ctx, i, text) for i, text in enumerate(found)]
-                   or [ctx.t("no_problems")])
+    return _listed(ctx, heading, "problems", found, "no_problems")
 
 
 # --- 五、下一步工作 ----------------------------------------------------------------------------------------
@@ -305,7 +332,10 @@ def _next_steps(ctx: Ctx, heading: str) -> Section:
                    units=fmt.join(list(r["lead_units"]), ctx.lang))
              for _, r in six[six["status"] == "not_met"].iterrows() if r["plan_tasks"] is not None
              and len(r["plan_tasks"])]
-    return Section(heading, paragraphs=[_numbered(ctx, i, s) for i, s in enumerate(steps)] + [ctx.t("fill_in")])
+    part = _listed(ctx, heading, "next_steps", steps, "fill_in")
+    if ctx.notes.get("next_steps") or not steps:
+        return part
+    return Section(heading, paragraphs=[*part.paragraphs, ctx.t("fill_in")])   # a line left for the office
 
 
 # --- 附表 ----------------------------------------------------------------------------------------------

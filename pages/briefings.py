@@ -27,6 +27,9 @@ with ui.section("brief_page.build"):
     formats = st.multiselect(tr("brief_page.formats"), list(archive.FORMATS), default=list(archive.FORMATS),
                              key="brief_formats")
     table("briefing_headline", content.headline_table(chosen, v.lang), period=chosen.code)
+    with st.expander(tr("brief_page.notes")):
+        notes = content.notes_from({key: st.text_area(tr(f"brief_page.note_{key}"), key=f"brief_note_{key}")
+                                    for key in content.NOTE_KEYS})
     if st.button(tr("brief_page.button"), type="primary", key="brief_build"):
         if not formats:
             st.warning(tr("brief_page.pick_formats"))
@@ -34,7 +37,8 @@ with ui.section("brief_page.build"):
             st.warning(tr("brief_page.no_data"))
         else:
             with st.spinner(tr("brief_page.building")):
-                done = archive.publish(chosen, audience, v.lang, formats, archive.default_dir(), date.today())
+                done = archive.publish(chosen, audience, v.lang, formats, archive.default_dir(), date.today(),
+                                       notes=notes)
             login.record(v.user, "briefing", period=chosen.code, audience=audience, version=done.version)
             st.session_state["brief_done"] = done
     done = st.session_state.get("brief_done")

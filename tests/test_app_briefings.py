@@ -49,3 +49,16 @@ def test_no_format_chosen_builds_nothing(demo, tmp_path, monkeypatch):
     at.button(key="brief_build").click().run()
     assert i18n.t("brief_page.pick_formats", "zh") in [w.value for w in at.warning]
     assert not archive.default_dir().exists() or archive.archived(archive.default_dir()) == []
+
+
+def test_notes_typed_on_the_page_reach_the_briefing(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    at = open_page("briefings", "zh")
+    at.selectbox(key="brief_period").set_value("2024Q3").run()
+    at.multiselect(key="brief_formats").set_value(["html"]).run()
+    at.text_area(key="brief_note_problems").input("个别嘎查村宣传覆盖不足。\n流动人口底数不清。").run()
+    at.button(key="brief_build").click().run()
+    assert_healthy(at)
+    [html] = list(archive.default_dir().glob("*/*.html"))
+    text = html.read_text(encoding="utf-8")
+    assert "个别嘎查村宣传覆盖不足。" in text and "流动人口底数不清。" in text

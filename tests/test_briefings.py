@@ -239,3 +239,27 @@ def test_a_period_without_a_registry_snapshot_still_builds(demo, tmp_path):
     assert "尚未计算" not in text and "not_computed" not in text
     towns = table(b, "各苏木镇")
     assert len(towns.rows) == 18 and all(row[1] == "—" for row in towns.rows[:-1])
+
+
+def test_the_office_notes_follow_the_figures_in_every_format(demo, tmp_path, run):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("features: [社区戒毒人员就业帮扶成效明显。]\n"
+                     "next_steps: |\n  开展夏季集中整治行动。\n  加强污水监测点位建设。\n", encoding="utf-8")
+    code, out = run("build", "--period", "2024Q3", "--format", "docx,html", "--notes", notes, "--out", tmp_path / "o")
+    assert code == 0, out
+    [folder] = list((tmp_path / "o").iterdir())
+    document = [p.text for p in docx.Document(next(folder.glob("*.docx"))).paragraphs]
+    html = next(folder.glob("*.html")).read_text(encoding="utf-8")
+    steps = document[document.index("五、下一步工作") + 1:document.index("附表")]
+    assert steps[-2:] == [f"{len(steps) - 1}.开展夏季集中整治行动。", f"{len(steps)}.加强污水监测点位建设。"]
+    assert not any("请结合本期情况" in p for p in document)     # the office wrote its own: no blank line left
+    assert "社区戒毒人员就业帮扶成效明显。" in html and "开展夏季集中整治行动。" in html
+
+
+@pytest.mark.parametrize("text", ["summary: [x]\n", "features: {a: 1}\n", "- just a list\n"])
+def test_bad_notes_are_a_usage_error(demo, tmp_path, run, text):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(text, encoding="utf-8")
+    code, out = run("build", "--period", "2024Q3", "--notes", notes, "--out", tmp_path / "o")
+    assert code == 2 and "next_steps" in out and "notes.yaml" in out
+    assert not (tmp_path / "o").exists()
