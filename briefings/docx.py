@@ -274,6 +274,9 @@ def _chart(doc: Document, chart: Chart) -> None:
     _paragraph(doc, "chart_title", chart.title)
     figure = doc.add_paragraph(style=LOOKS["figure"].name)
     _run(figure, "", "figure").add_picture(str(chart.png), width=CHART_WIDTH)
+    # kept with its note only: without one, "keep with next" would chain the picture to the next heading and
+    # its first paragraph, and push all three to a new page
+    figure.paragraph_format.keep_with_next = bool(chart.note)
     if chart.note:
         _paragraph(doc, "note", chart.note)
 
