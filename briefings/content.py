@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 import config
+import domain
 import i18n
 from briefings import charts, fonts, suppress
 from briefings.model import Briefing, Chart, Section, Table
@@ -81,9 +82,8 @@ def headline_table(period: Period, lang: str) -> pd.DataFrame:
     now, before = registry.headline(f, WHOLE_BANNER)
     newly = "newly_found_quarter" if period.kind == "quarter" else "newly_found_year"
     c, h = cases.totals(f, WHOLE_BANNER), hair.totals(f, WHOLE_BANNER)
-    pick = lambda row, column: None if row is None else row[column]  # noqa: E731
-    rows = [("m_existing_users", pick(now, "existing_users"), pick(before, "existing_users")),
-            ("m_newly_found", pick(now, newly), pick(before, newly)),
+    rows = [("m_existing_users", _pick(now, "existing_users"), _pick(before, "existing_users")),
+            ("m_newly_found", _pick(now, newly), _pick(before, newly)),
             ("m_cases", c["cases"], c["prev_cases"]), ("m_suspects", c["suspects"], c["prev_suspects"]),
             ("m_hair_tests", h["tested"], h["prev_tested"]),
             ("m_positivity", h["positivity_rate"], h["prev_positivity_rate"])]
@@ -94,6 +94,11 @@ def headline_table(period: Period, lang: str) -> pd.DataFrame:
     base = frame["same_period_last_year"].where(frame["same_period_last_year"] != 0)
     frame["change_pct"] = (frame["this_period"] - base) / base * 100
     return frame
+
+
+def _pick(row: pd.Series | None, column: str) -> object:
+    """A figure of a registry snapshot, or None when the period has no snapshot."""
+    return None if row is None else row[column]
 
 
 def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
@@ -280,13 +285,14 @@ def _townships(ctx: Ctx, heading: str) -> Section:
 
 def _town_row(ctx: Ctx, r: pd.Series, banner: bool) -> list[str]:
     pub = ctx.public
-    count = lambda v: suppress.count(v, pub, banner)  # noqa: E731
+    counts = {c: suppress.count(r[c], pub, banner)
+              for c in ("existing_users", "newly_found_year", "out_of_control", "cases", "hair_tests")}
     return [label("township", r["township_code"], ctx.lang),
-            count(r["existing_users"]),
+            counts["existing_users"],
             "—" if suppress.hidden(r["existing_users"], pub, banner) else fmt.number(r["existing_per_10k"], 1),
-            count(r["newly_found_year"]), count(r["out_of_control"]),
+            counts["newly_found_year"], counts["out_of_control"],
             suppress.rate(r["face_check_rate"], r["existing_users"], pub, banner),
-            count(r["cases"]), count(r["hair_tests"]),
+            counts["cases"], counts["hair_tests"],
             suppress.rate(r["positivity_rate"], r["hair_tests"], pub, banner),
             f"{r['checks_passed']}/{r['checks_total']}" if "checks_passed" in r else "—"]
 
@@ -295,13 +301,11 @@ def _banner_row(ctx: Ctx, card: pd.DataFrame) -> list[str]:
     now, _ = registry.headline(ctx.f, WHOLE_BANNER)
     h = hair.totals(ctx.f, WHOLE_BANNER)
     population = card["population_est"].sum()
-    existing = now["existing_users"] if now is not None else None
+    existing = _pick(now, "existing_users")
     row = pd.Series({
-        "township_code": "150823", "existing_users": existing,
+        "township_code": domain.BANNER_CODE, "existing_users": existing,
         "existing_per_10k": None if existing is None else existing / population * 10_000,
-        "newly_found_year": None if now is None else now["newly_found_year"],
-        "out_of_control": None if now is None else now["out_of_control"],
-        "face_check_rate": None if now is None else now["face_check_rate"],
+        **{c: _pick(now, c) for c in ("newly_found_year", "out_of_control", "face_check_rate")},
         "cases": cases.totals(ctx.f, WHOLE_BANNER)["cases"], "hair_tests": h["tested"],
         "positivity_rate": h["positivity_rate"]})
     return _town_row(ctx, row, banner=True)

@@ -106,7 +106,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
             normalise.build(con, source, raw.present, today, key, snapshot_date)
         read.number(con, raw, "norm_unnumbered", "norm")
         result.rows_read = raw.rows_read
-        _drop_raw(con, raw)
         stage("validate")
         outcome = _validate_while_storing(con, source, result.run_id, today)
         result.quarantine = _quarantine_rows(con, source, raw, outcome)
@@ -134,7 +133,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
 
 
 def _drop_raw(con: duckdb.DuckDBPyConnection, raw: read.RawFile | None) -> None:
-    """The raw rows (with identity numbers) are not needed once normalised: let go of them early."""
+    """The raw rows (with identity numbers) and any transcoded copy of the file, loaded or not."""
     con.execute("drop view if exists raw_unnumbered; drop table if exists raw_xlsx; "
                 "drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
     if raw is not None:
