@@ -14,6 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_FILE = Path(__file__).with_name("settings.yaml")
+DATA_DIR_MARK = "{data_dir}"
 
 
 @cache
@@ -42,6 +43,10 @@ def get(name: str) -> Any:
 
 
 def path(name: str) -> Path:
-    """A path setting, relative paths taken from the project root."""
-    p = Path(get(name))
+    """A path setting, relative paths taken from the project root; `{data_dir}` in it stands for the data
+    folder (setting `data_dir`), so moving DATA_DIR moves the files whose own settings are left alone."""
+    raw = str(get(name))
+    if DATA_DIR_MARK in raw:
+        raw = raw.replace(DATA_DIR_MARK, str(path("data_dir")))
+    p = Path(raw)
     return p if p.is_absolute() else ROOT / p
