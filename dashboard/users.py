@@ -15,7 +15,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import secrets
 import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -30,26 +33,52 @@ from dashboard.access import ROLES, User
 _HASHER = PasswordHasher()
 
 
+class AccountsFileError(Exception):
+    """The accounts file cannot be used (a folder, unreadable, not YAML, not accounts); the message says
+    which file and why, in both languages."""
+
+
 def users_path() -> Path:
     return config.path("users_file")
+
+
+def max_name_chars() -> int:
+    return int(config.get("signin_name_max_chars"))
 
 
 def load() -> dict[str, dict]:
     path = users_path()
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AccountsFileError(i18n.both("users.file_unusable", file=path, reason=type(exc).__name__)) from None
+    if not isinstance(found, dict) or not all(_is_account(entry) for entry in found.values()):
+        raise AccountsFileError(i18n.both("users.file_unusable", file=path, reason="not accounts"))
+    return {str(name): entry for name, entry in found.items()}
+
+
+def _is_account(entry: object) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("password_hash"), str)
+            and isinstance(entry.get("roles"), list))
 
 
 def save(users: dict[str, dict]) -> None:
-    """Write the accounts atomically, readable by the owner only."""
+    """Write the accounts atomically, readable by the owner only: a fresh private temporary file (whatever
+    lies about from an earlier attempt) renamed over the old file."""
     path = users_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        yaml.safe_dump(users, f, allow_unicode=True, sort_keys=True)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yaml.safe_dump(users, f, allow_unicode=True, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def add(name: str, password: str, roles: list[str], township: str | None = None) -> None:
@@ -58,6 +87,8 @@ def add(name: str, password: str, roles: list[str], township: str | None = None)
         raise ValueError(i18n.both("users.bad_role", roles=", ".join(bad) or "—", choices=", ".join(ROLES)))
     if township not in (None, domain.BANNER_CODE) and township not in {t["code"] for t in domain.townships()}:
         raise ValueError(i18n.both("users.bad_township", township=township))
+    if not name.strip() or len(name) > max_name_chars():
+        raise ValueError(i18n.both("users.bad_name", n=max_name_chars()))
     if len(password) < 8:
         raise ValueError(i18n.both("users.short_password"))
     users = load()
@@ -72,16 +103,28 @@ def remove(name: str) -> bool:
     return found
 
 
+def known(name: str) -> bool:
+    """Whether `name` is an account (for the audit log, which names only existing accounts)."""
+    return len(name) <= max_name_chars() and name in load()
+
+
 def verify(name: str, password: str) -> User | None:
-    """The user when `password` is theirs, else None (same answer for an unknown name)."""
-    entry = load().get(name)
-    if entry is None:
-        return None
+    """The user when `password` is theirs, else None. An unknown (or over-long) name is checked against a
+    dummy hash, so it costs the same Argon2 work as a known one and rejection time does not tell names."""
+    entry = load().get(name) if len(name) <= max_name_chars() else None
     try:
-        _HASHER.verify(entry["password_hash"], password)
+        ok = _HASHER.verify(entry["password_hash"] if entry else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or entry is None:
         return None
     return User(name, frozenset(entry["roles"]), entry.get("township"))
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password nobody knows, made with the same parameters as real accounts."""
+    return _HASHER.hash(secrets.token_urlsafe(32))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         return _run(args)
-    except ValueError as exc:
+    except (ValueError, AccountsFileError) as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:                      # saving: the folder is a file, read-only, ...
+        print(i18n.both("users.file_unusable", file=users_path(), reason=type(exc).__name__), file=sys.stderr)
         return 2
 
 

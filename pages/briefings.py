@@ -1,5 +1,7 @@
 """毒情通报 Briefings: a period's headline figures, a briefing built on demand (DOCX, PDF, HTML) to download,
-and the archive of briefings built before. The building and archiving live in `briefings.archive`."""
+and the archive of briefings built before. The building and archiving live in `briefings.archive`.
+
+Briefings are the banner's: an account bound to a township is refused the whole page."""
 from datetime import date
 
 import pandas as pd
@@ -13,6 +15,9 @@ from dashboard.charts import table
 from dashboard.text import tr
 
 v = ui.page("briefings")
+if not v.scope.whole_banner:        # a township-bound account: no banner figure, no banner briefing
+    st.warning(tr("brief_page.banner_only"), icon=":material/lock:")
+    st.stop()
 codes = period_mod.choices(filters.available_quarters())
 
 with ui.section("brief_page.build"):
