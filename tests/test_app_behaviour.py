@@ -161,6 +161,7 @@ def accounts(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTH_MODE", "local")
     monkeypatch.setenv("USERS_FILE", str(tmp_path / "users.yaml"))
     monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")    # these tests sign in right after a wrong password
     users.add("viewer1", "seat-viewer-pw", ["viewer"], SEAT)
     users.add("office1", "office-pw-2024", ["office"])
     return tmp_path
