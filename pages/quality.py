@@ -1,16 +1,27 @@
-"""数据质量 Data quality: loads, validation per expectation, quarantined rows, freshness, test coverage."""
+"""数据质量 Data quality: loads, validation per expectation, quarantined rows, freshness, test coverage.
+
+Loads, expectations, quarantined rows and runs count the whole banner's extracts: a user bound to a township
+sees their test coverage and the freshness of each source only."""
 import streamlit as st
 
 import i18n
 
 from dashboard import fmt, quality, ui
 from dashboard.charts import Chart, show, table
+from dashboard.targets import OutOfScope
 from dashboard.text import label, tr
 
 v = ui.page("quality")
 f, scope = v.filters, v.scope
 
+
+def banner_wide() -> None:
+    if not scope.whole_banner:
+        raise OutOfScope
+
+
 with ui.section("dq.headline"):
+    banner_wide()
     t = quality.run_totals().iloc[0]
     c = st.columns(5)
     for column, name in zip(c, ["files_loaded", "files_rejected", "files_skipped", "rows_loaded", "rows_quarantined"]):
@@ -36,6 +47,7 @@ with ui.section("dq.coverage"):
          quality.coverage_by_township(f, scope), period=v.period)
 
 with ui.section("dq.validation"):
+    banner_wide()
     source = st.selectbox(tr("dq.pick_source"), [None, *quality.SOURCES], key="dq_source",
                           format_func=lambda s: i18n.t("dq.all_sources", v.lang) if s is None else label("source", s, v.lang))
     checks = quality.validation(source)
@@ -47,6 +59,7 @@ with ui.section("dq.validation"):
     st.caption(tr("dq.quarantine_note"))
 
 with ui.section("dq.runs"):
+    banner_wide()
     runs = quality.runs()
     runs["message"] = [quality.split_bilingual(m, v.lang) for m in runs["message"]]
     table("runs", runs, period=v.period, height=400)

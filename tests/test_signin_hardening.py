@@ -165,6 +165,18 @@ def test_a_township_bound_office_account_cannot_see_or_build_the_banner_briefing
     assert "brief_build" in [b.key for b in banner.button] and banner.dataframe
 
 
+def test_a_township_bound_data_account_sees_no_banner_wide_load_counts(demo, accounts):
+    users.add("town_data", "town-data-pw", ["data"], SEAT)
+    at = sign_in(open_app("en"), "town_data", "town-data-pw").switch_page(nav.page("quality").file).run()
+    assert_healthy(at)
+    assert i18n.t("col.rows_loaded", "en") not in [m.label for m in at.metric]
+    assert [i.value for i in at.info].count(i18n.t("state.banner_only", "en")) == 3   # loads, checks, runs
+    shown = [m.value for m in at.markdown]
+    assert f"**{i18n.t('chart.coverage', 'en')}**" in shown and f"**{i18n.t('chart.runs', 'en')}**" not in shown
+    banner = sign_in(open_app("en"), "office1", OFFICE_PW).switch_page(nav.page("quality").file).run()
+    assert i18n.t("col.rows_loaded", "en") in [m.label for m in banner.metric]
+
+
 # --- the accounts file --------------------------------------------------------------------------------------------
 def test_a_stale_world_readable_temp_file_does_not_make_the_accounts_world_readable(accounts):
     path = users.users_path()
