@@ -71,7 +71,7 @@ def _attempt(name: str, password: str) -> User | None:
         st.session_state.pop(TALLY_KEY, None)
         audit.record("sign_in", found.name)
         return found
-    tallies = {"account": lockout.name_failed(name, at), "session": session.failed(at)}
+    tallies = {"name": lockout.name_failed(name, at), "session": session.failed(at)}
     st.session_state[TALLY_KEY] = tallies["session"]
     audit.record("sign_in_failed", who)
     st.error(tr("login.failed"), icon=":material/lock:")

@@ -5,11 +5,13 @@ is switched off by its setting where a test needs several failures in a row, and
 reached by moving `lockout.now`. Each test is named after the failure it prevents."""
 from __future__ import annotations
 
-import json
+import re
 import stat
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 from argon2 import PasswordHasher
 
 import config
@@ -60,6 +62,16 @@ def locked_text(lang: str = "en") -> str:
     return i18n.t("login.wait_minutes", lang, n=int(config.get("signin_lockout_minutes")))
 
 
+SIGNIN_KEYS = sorted(yaml.safe_load((Path(config.ROOT) / "i18n" / "signin.yaml").read_text("utf-8")))
+
+
+@pytest.mark.parametrize("key", SIGNIN_KEYS)
+def test_every_sign_in_message_has_both_languages_with_the_same_placeholders(key):
+    entry = i18n.catalogue()[key]
+    assert set(entry) == {"zh", "en"} and entry["zh"] and entry["en"]
+    assert set(re.findall(r"{(\w+)}", entry["zh"])) == set(re.findall(r"{(\w+)}", entry["en"]))
+
+
 # --- back-off and lock-out ----------------------------------------------------------------------------------
 def test_the_right_password_straight_after_a_wrong_one_waits_for_the_back_off(demo, accounts, monkeypatch):
     at = sign_in(open_app("en"), "office1", "wrong-password")
@@ -81,7 +93,8 @@ def test_repeated_wrong_passwords_lock_the_account_even_across_a_page_reload(dem
     for _ in range(config.get("signin_max_failures")):
         at = sign_in(at, "office1", "guess-" + str(time.monotonic_ns()))
     assert locked_text() in errors(at)
-    assert ("office1", "sign_in_locked") in events("sign_in_locked")
+    assert [(e["user"], e["scope"]) for e in audit.entries() if e["event"] == "sign_in_locked"] == [
+        ("office1", "name"), ("office1", "session")]
     reloaded = sign_in(open_app("en"), "office1", OFFICE_PW)      # a new session: the name is still locked
     assert locked_text() in errors(reloaded) and not signed_in(reloaded)
     state = lockout.state_path()
