@@ -46,7 +46,7 @@ def path(name: str) -> Path:
     """A path setting, relative paths taken from the project root; `{data_dir}` in it stands for the data
     folder (setting `data_dir`), so moving DATA_DIR moves the files whose own settings are left alone."""
     raw = str(get(name))
-    if DATA_DIR_MARK in raw:
+    if DATA_DIR_MARK in raw and name != "data_dir":
         raw = raw.replace(DATA_DIR_MARK, str(path("data_dir")))
     p = Path(raw)
     return p if p.is_absolute() else ROOT / p

@@ -7,8 +7,8 @@ The file (`users_file`, mode 0600) holds no password, only hashes. Manage it fro
     python -m dashboard.users remove 李四
     python -m dashboard.users list
 
-A user bound to a township sees that township only (`access.User.scope`); roles decide which pages open
-(`dashboard.nav`).
+Account names have at most `signin_name_max_chars` characters. A user bound to a township sees that township
+only (`access.User.scope`); roles decide which pages open (`dashboard.nav`).
 """
 from __future__ import annotations
 
@@ -111,9 +111,10 @@ def known(name: str) -> bool:
 def verify(name: str, password: str) -> User | None:
     """The user when `password` is theirs, else None. An unknown (or over-long) name is checked against a
     dummy hash, so it costs the same Argon2 work as a known one and rejection time does not tell names."""
+    dummy = _dummy_hash()                   # made on the first sign-in, whichever name it is for
     entry = load().get(name) if len(name) <= max_name_chars() else None
     try:
-        ok = _HASHER.verify(entry["password_hash"] if entry else _dummy_hash(), password)
+        ok = _HASHER.verify(entry["password_hash"] if entry else dummy, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or entry is None:
