@@ -1,8 +1,8 @@
 """Sign-in and the files behind it, tried as a hostile or careless user would (issue 9: sign-in, DATA_DIR).
 
 Sign-ins go through the real form (AppTest) with real Argon2 accounts; time is never measured: the back-off
-is switched off by its setting where a test needs several failures in a row, and the lock-out's end is
-reached by moving `lockout.now`. Each test is named after the failure it prevents."""
+is switched off by its setting where a test needs several failures in a row, and the sign-in clock
+(`lockout.now`) stands still until a test moves it on. Each test is named after the failure it prevents."""
 from __future__ import annotations
 
 import re
@@ -34,10 +34,28 @@ def accounts(tmp_path, monkeypatch):
     return tmp_path
 
 
+class Clock:
+    """The sign-in clock, standing still however slow the machine, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.at = time.time()
+
+    def __call__(self) -> float:
+        return self.at
+
+
 @pytest.fixture
-def no_backoff(monkeypatch):
+def clock(monkeypatch) -> Clock:
+    c = Clock()
+    monkeypatch.setattr(lockout, "now", c)
+    return c
+
+
+@pytest.fixture
+def no_backoff(monkeypatch, clock):
     """Failures in a row without waiting between them (the lock-out still counts them)."""
     monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")
+    return clock
 
 
 def sign_in(at, name: str, password: str):
@@ -73,13 +91,13 @@ def test_every_sign_in_message_has_both_languages_with_the_same_placeholders(key
 
 
 # --- back-off and lock-out ----------------------------------------------------------------------------------
-def test_the_right_password_straight_after_a_wrong_one_waits_for_the_back_off(demo, accounts, monkeypatch):
+def test_the_right_password_straight_after_a_wrong_one_waits_for_the_back_off(demo, accounts, clock):
     at = sign_in(open_app("en"), "office1", "wrong-password")
     assert i18n.t("login.failed", "en") in errors(at)
     at = sign_in(at, "office1", OFFICE_PW)                 # at once: refused, the password is not even checked
-    assert i18n.t("login.wait_seconds", "en", n=1) in errors(at) and not signed_in(at)
-    later = lockout.now() + 2
-    monkeypatch.setattr(lockout, "now", lambda: later)
+    wait = config.get("signin_backoff_seconds")
+    assert i18n.t("login.wait_seconds", "en", n=wait) in errors(at) and not signed_in(at)
+    clock.at += wait
     at = sign_in(at, "office1", OFFICE_PW)
     assert signed_in(at)
     assert_healthy(at)
@@ -87,11 +105,10 @@ def test_the_right_password_straight_after_a_wrong_one_waits_for_the_back_off(de
                         ("office1", "page")]
 
 
-def test_repeated_wrong_passwords_lock_the_account_even_across_a_page_reload(demo, accounts, no_backoff,
-                                                                           monkeypatch):
+def test_repeated_wrong_passwords_lock_the_account_even_across_a_page_reload(demo, accounts, no_backoff):
     at = open_app("en")
-    for _ in range(config.get("signin_max_failures")):
-        at = sign_in(at, "office1", "guess-" + str(time.monotonic_ns()))
+    for i in range(config.get("signin_max_failures")):
+        at = sign_in(at, "office1", f"guess-{i}")
     assert locked_text() in errors(at)
     assert [(e["user"], e["scope"]) for e in audit.entries() if e["event"] == "sign_in_locked"] == [
         ("office1", "name"), ("office1", "session")]
@@ -99,8 +116,7 @@ def test_repeated_wrong_passwords_lock_the_account_even_across_a_page_reload(dem
     assert locked_text() in errors(reloaded) and not signed_in(reloaded)
     state = lockout.state_path()
     assert stat.S_IMODE(state.stat().st_mode) == 0o600 and "office1" not in state.read_text()
-    later = lockout.now() + lockout.lockout_seconds() + 1
-    monkeypatch.setattr(lockout, "now", lambda: later)
+    no_backoff.at += lockout.lockout_seconds()
     assert signed_in(sign_in(open_app("en"), "office1", OFFICE_PW))
 
 
