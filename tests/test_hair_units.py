@@ -136,3 +136,11 @@ def test_township_table_counts_samples_and_persons_and_sums_to_the_banner(demo):
     assert int(shown.sum()) == sum(expected.values()) == banner_totals(demo, year)[0]
     assert header("hair_persons", "en") in card.columns
     assert not any(c == i18n.t("col.tested", "en") for c in card.columns)
+
+
+def test_a_person_tested_in_two_townships_in_a_quarter_is_one_person_of_the_banner(env, tmp_path):
+    a = person_id(1)
+    load(tmp_path, "hair", [cutoff_row("T1", a, "methamphetamine", "ND", township=SEAT),
+                            cutoff_row("T2", a, "methamphetamine", "0.5", township=DASHETA, day=date(2024, 9, 2))])
+    assert mart(SEAT)[:4] == (1, 1, 0, 0) and mart(DASHETA)[:4] == (1, 1, 1, 1)
+    assert mart(BANNER)[:4] == (2, 1, 1, 1)
