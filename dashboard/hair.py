@@ -2,10 +2,11 @@
 substance, 检测项次) from `mart_hair_positivity`, shown only as such, never as a headline.
 
 A sample is one person on one date, positive when any substance reaches its cut-off; positivity = positive
-samples ÷ samples, in %. Persons are distinct within a quarter: a person tested in two quarters counts in
-each. The whole banner reads the banner rows (township_code 150823), so a person tested in two townships in
-a quarter counts once; a township selection sums the townships chosen. Samples have no substance: the
-substance filter narrows the test items only.
+samples ÷ samples, in %. Persons are distinct over a period within one year that starts at its first quarter
+(the year so far, or one quarter); over any other period a person counts once in each quarter tested. The
+whole banner reads the banner rows (township_code 150823), so a person tested in two townships counts once; a
+township selection sums the townships chosen. Samples have no substance: the substance filter narrows the
+test items only.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from dashboard.where import Where
 
 SAMPLES = "mart_hair_samples"
 ITEMS = "mart_hair_positivity"
-SAMPLE_SUMS = ("sum(samples)::bigint as samples, sum(persons)::bigint as persons, "
+SAMPLE_SUMS = ("sum(samples)::bigint as samples, sum({persons})::bigint as persons, "
                "sum(positive_samples)::bigint as positive_samples, sum(positive_persons)::bigint as positive_persons, "
                "100.0 * sum(positive_samples) / nullif(sum(samples), 0) as positivity_rate")
 ITEM_RATE = "100.0 * sum(positive) / nullif(sum(tested) - sum(undetermined), 0)"
@@ -28,6 +29,17 @@ ITEM_SUMS = f"sum(tested)::bigint as tested, sum(positive)::bigint as positive, 
 
 def _items(f: Filters, scope: Scope) -> Where:
     return Where(f, scope, quarter_column="quarter", substance_column="substance")
+
+
+def persons_distinct(f: Filters) -> bool:
+    """Whether the period's persons are distinct people: one quarter, or a year so far (Q1 to Qn)."""
+    return f.q_from == f.q_to or (f.q_from[:4] == f.q_to[:4] and f.q_from.endswith("Q1"))
+
+
+def _sums(f: Filters, by_quarter: bool = False) -> str:
+    """The sums over the period; persons of a year so far add up each person's first quarter of the year."""
+    year_so_far = persons_distinct(f) and f.q_from != f.q_to and not by_quarter
+    return SAMPLE_SUMS.format(persons="new_persons_in_year" if year_so_far else "persons")
 
 
 def _samples(f: Filters, scope: Scope, by_township: bool = False) -> tuple[str, list[object]]:
@@ -44,9 +56,9 @@ def totals(f: Filters, scope: Scope) -> pd.Series:
     now, now_p = _samples(f, scope)
     before, before_p = _samples(f.previous_year(), scope)
     items = _items(f, scope)
-    prev_sums = SAMPLE_SUMS.replace(" as ", " as prev_")
+    prev_sums = _sums(f.previous_year()).replace(" as ", " as prev_")
     frame = db.query(f"""
-        select * from (select {SAMPLE_SUMS} from {SAMPLES} where {now})
+        select * from (select {_sums(f)} from {SAMPLES} where {now})
         cross join (select {prev_sums} from {SAMPLES} where {before})
         cross join (select sum(tested)::bigint as test_items, sum(lab_disagreements)::bigint as lab_disagreements
                     from {ITEMS} where {items.sql})""", [*now_p, *before_p, *items.params])
@@ -60,8 +72,8 @@ def by(f: Filters, scope: Scope, *dims: str) -> pd.DataFrame:
         raise ValueError(f"dims must be among {sorted(allowed)}")
     where, params = _samples(f, scope, by_township="township_code" in dims)
     cols = ", ".join(dims)
-    return db.query(f"select {cols}, {SAMPLE_SUMS} from {SAMPLES} where {where} group by {cols} order by {cols}",
-                    params)
+    sums = _sums(f, by_quarter="quarter" in dims)
+    return db.query(f"select {cols}, {sums} from {SAMPLES} where {where} group by {cols} order by {cols}", params)
 
 
 def items_by(f: Filters, scope: Scope, *dims: str) -> pd.DataFrame:

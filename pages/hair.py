@@ -25,6 +25,8 @@ with ui.section("hair.headline"):
               ui.points(t.positivity_rate, t.prev_positivity_rate), inverse=True, help=tr("units.rate_help"))
     ui.metric(c[4], tr("col.lab_disagreements"), fmt.number(t.lab_disagreements), help=tr("hair.disagree_help"))
     st.caption(tr("units.test_items", n=fmt.number(t.test_items)))
+    if not hair.persons_distinct(f):
+        st.caption(tr("units.persons_per_quarter"))
     if f.subs:
         st.caption(tr("units.substance_filter"))
 

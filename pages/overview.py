@@ -32,6 +32,8 @@ with ui.section("ov.headline"):
         st.caption(tr("ov.hair_line", samples=fmt.number(h.samples), persons=fmt.number(h.persons),
                       positive=fmt.number(h.positive_samples), positive_persons=fmt.number(h.positive_persons),
                       rate=fmt.percent(h.positivity_rate)))
+        if not hair.persons_distinct(f):
+            st.caption(tr("units.persons_per_quarter"))
 
 with ui.section("ov.six_zero"):
     board = ui.nonempty(targets.six_zero(f.year, scope))

@@ -110,7 +110,7 @@ def test_hair_totals_match_the_mart_and_follow_the_substance_filter(demo, lang):
     """The headline counts samples and persons (mart_hair_samples); the substance filter narrows test items."""
     at = open_page("hair", lang)
     year = demo.value("select max(year) from mart_hair_samples")
-    samples, persons, positive = demo.query("select sum(samples), sum(persons), sum(positive_samples) "
+    samples, persons, positive = demo.query("select sum(samples), sum(new_persons_in_year), sum(positive_samples) "
                                             "from mart_hair_samples where year = ? and township_code = '150823'",
                                             [year])[0]
     assert number(metric(at, "col.samples", lang)) == samples

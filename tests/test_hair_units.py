@@ -78,7 +78,8 @@ def test_the_issues_example_81_samples_of_78_people_11_positive_is_13_6_percent(
 
 # --- on the pages (the county demo) -------------------------------------------------------------------------
 def banner_totals(demo, year: int) -> tuple:
-    return demo.query("select sum(samples), sum(persons), sum(positive_samples), "
+    """Samples, distinct persons of the year so far, positive samples and positivity of the banner."""
+    return demo.query("select sum(samples), sum(new_persons_in_year), sum(positive_samples), "
                       "100.0 * sum(positive_samples) / sum(samples) from mart_hair_samples "
                       "where year = ? and township_code = ?", [year, BANNER])[0]
 
@@ -144,3 +145,21 @@ def test_a_person_tested_in_two_townships_in_a_quarter_is_one_person_of_the_bann
                             cutoff_row("T2", a, "methamphetamine", "0.5", township=DASHETA, day=date(2024, 9, 2))])
     assert mart(SEAT)[:4] == (1, 1, 0, 0) and mart(DASHETA)[:4] == (1, 1, 1, 1)
     assert mart(BANNER)[:4] == (2, 1, 1, 1)
+
+
+def test_persons_of_a_year_so_far_are_distinct_people_and_other_periods_say_so(env, tmp_path):
+    a, b = person_id(1), person_id(2)
+    load(tmp_path, "hair", [cutoff_row("Y1", a, "methamphetamine", "ND", day=date(2024, 2, 1)),
+                            cutoff_row("Y2", a, "methamphetamine", "ND", day=date(2024, 8, 1)),
+                            cutoff_row("Y3", b, "methamphetamine", "ND", day=date(2024, 8, 2))])
+    rows = query("select quarter, persons, new_persons_in_year from mart_hair_samples where township_code = ? "
+                 "order by 1", [BANNER])
+    assert rows == [("2024Q1", 1, 1), ("2024Q3", 2, 1)]     # a is new in Q1 only: the year has 2 persons
+    from dashboard import hair
+    from dashboard.access import WHOLE_BANNER
+    from dashboard.filters import Filters
+    assert hair.totals(Filters("2024Q1", "2024Q4"), WHOLE_BANNER)["persons"] == 2
+    assert hair.totals(Filters("2024Q3", "2024Q3"), WHOLE_BANNER)["persons"] == 2
+    assert hair.persons_distinct(Filters("2024Q1", "2024Q4"))
+    assert not hair.persons_distinct(Filters("2023Q3", "2024Q3"))      # a year back: counted per quarter
+    assert hair.totals(Filters("2024Q2", "2024Q3"), WHOLE_BANNER)["persons"] == 2

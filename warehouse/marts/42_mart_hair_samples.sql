@@ -6,6 +6,9 @@
 -- int_hair_tests (at or above the cut-off; the lab's result for a substance without one). Sample × substance
 -- rows (mart_hair_positivity) are 检测项次 (test items), never these headline counts.
 -- positivity_rate = positive samples ÷ samples × 100.
+-- persons are distinct within the quarter; new_persons_in_year counts those tested for the first time in the
+-- year (in that township, or in the banner, and group), so summing it over Q1..Qn gives the distinct persons
+-- of the year so far.
 create or replace table mart_hair_samples as
 with samples as (
     select
@@ -21,6 +24,14 @@ with samples as (
     group by sample_id
 ),
 
+firsts as (
+    select
+        *,
+        min(quarter) over (partition by year, township_code, subject_group, person_key) as first_in_township,
+        min(quarter) over (partition by year, subject_group, person_key) as first_in_banner
+    from samples
+),
+
 by_area as (
     select
         quarter,
@@ -32,8 +43,10 @@ by_area as (
         count(distinct person_key) as persons,
         count(*) filter (where positive) as positive_samples,
         count(distinct person_key) filter (where positive) as positive_persons,
+        count(distinct person_key) filter (where quarter = first_in_township) as new_in_township,
+        count(distinct person_key) filter (where quarter = first_in_banner) as new_in_banner,
         sum(test_items)::bigint as test_items
-    from samples
+    from firsts
     group by grouping sets ((quarter, year, township_code, subject_group), (quarter, year, subject_group))
 ),
 
@@ -49,6 +62,7 @@ final as (
         positive_samples,
         positive_persons,
         100.0 * positive_samples / samples as positivity_rate,
+        case when banner then new_in_banner else new_in_township end as new_persons_in_year,
         test_items
     from by_area
 )
