@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
-from dashboard import fmt
-from i18n import LANGS
 import i18n
+from dashboard import fmt
 from dashboard.present import header
 from tests.app_helpers import demo, demo_build, frame, metric, number, open_page, texts  # noqa: F401
 from tests.marts_helpers import BANNER, DASHETA, SEAT, hair_row, load, person_id, query
@@ -25,15 +24,12 @@ def cutoff_row(sample: str, person: str, substance: str, concentration, *, group
 def panels(env, tmp_path):
     """Four samples of three persons, each tested for three substances (12 test items), two positive."""
     a, b, c = person_id(1), person_id(2), person_id(3)
-    rows = []
-    for sample, person, town, meth in (("S1", a, SEAT, "1.5"), ("S2", a, SEAT, "ND"), ("S3", b, SEAT, "ND"),
-                                       ("S4", c, DASHETA, "ND")):
-        rows += [cutoff_row(sample, person, "methamphetamine", meth, township=town, day=Q3 if sample != "S2"
-                            else date(2024, 9, 1)),
-                 cutoff_row(sample, person, "ketamine", "0.9" if sample == "S3" else "ND", township=town,
-                            day=Q3 if sample != "S2" else date(2024, 9, 1)),
-                 cutoff_row(sample, person, "morphine", "ND", township=town,
-                            day=Q3 if sample != "S2" else date(2024, 9, 1))]
+    samples = (  # sample, person, township, day, methamphetamine, ketamine (morphine is never found)
+        ("S1", a, SEAT, Q3, "1.5", "ND"), ("S2", a, SEAT, date(2024, 9, 1), "ND", "ND"),
+        ("S3", b, SEAT, Q3, "ND", "0.9"), ("S4", c, DASHETA, Q3, "ND", "ND"))
+    rows = [cutoff_row(sample, person, substance, value, township=town, day=day)
+            for sample, person, town, day, meth, ket in samples
+            for substance, value in (("methamphetamine", meth), ("ketamine", ket), ("morphine", "ND"))]
     load(tmp_path, "hair", rows)
     return rows
 
@@ -88,7 +84,7 @@ def demo_year(demo) -> int:
     return demo.value("select max(year) from mart_hair_samples")
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", i18n.LANGS)
 def test_hair_page_headline_is_samples_and_persons_of_the_mart(demo, lang):
     at = open_page("hair", lang)
     samples, persons, positive, rate = banner_totals(demo, demo_year(demo))
@@ -103,7 +99,7 @@ def test_hair_page_headline_is_samples_and_persons_of_the_mart(demo, lang):
     assert i18n.t("col.tested", lang) not in labels
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", i18n.LANGS)
 def test_overview_states_hair_samples_and_persons_of_the_mart(demo, lang):
     at = open_page("overview", lang)
     year = demo_year(demo)
