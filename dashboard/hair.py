@@ -21,7 +21,7 @@ from dashboard.where import Where
 SAMPLES = "mart_hair_samples"
 ITEMS = "mart_hair_positivity"
 SAMPLE_SUMS = ("sum(samples)::bigint as samples, sum({persons})::bigint as persons, "
-               "sum(positive_samples)::bigint as positive_samples, sum(positive_persons)::bigint as positive_persons, "
+               "sum(positive_samples)::bigint as positive_samples, sum({positive})::bigint as positive_persons, "
                "100.0 * sum(positive_samples) / nullif(sum(samples), 0) as positivity_rate")
 ITEM_RATE = "100.0 * sum(positive) / nullif(sum(tested) - sum(undetermined), 0)"
 ITEM_SUMS = f"sum(tested)::bigint as tested, sum(positive)::bigint as positive, {ITEM_RATE} as positivity_rate"
@@ -39,7 +39,9 @@ def persons_distinct(f: Filters) -> bool:
 def _sums(f: Filters, by_quarter: bool = False) -> str:
     """The sums over the period; persons of a year so far add up each person's first quarter of the year."""
     year_so_far = persons_distinct(f) and f.q_from != f.q_to and not by_quarter
-    return SAMPLE_SUMS.format(persons="new_persons_in_year" if year_so_far else "persons")
+    if year_so_far:
+        return SAMPLE_SUMS.format(persons="new_persons_in_year", positive="new_positive_persons_in_year")
+    return SAMPLE_SUMS.format(persons="persons", positive="positive_persons")
 
 
 def _samples(f: Filters, scope: Scope, by_township: bool = False) -> tuple[str, list[object]]:

@@ -56,7 +56,7 @@ def test_banner_rows_count_each_person_once_and_all_samples(panels):
 
 
 def test_the_issues_example_81_samples_of_78_people_11_positive_is_13_6_percent(env, tmp_path):
-    """issue 8: "毛发检测282人次，阳性11人次，阳性率3.9%" was 81 samples of 78 people, 11 positive: 13.6 %."""
+    """issue 8: "毛发检测282人次，阳性11人次，阳性率3.9%" was 81 samples of 78 people, 11 positive (13.6 %)."""
     rows = []
     for n in range(81):
         person = person_id(min(n, 77) + 100)      # samples 78–80 repeat person 77
@@ -104,7 +104,7 @@ def test_overview_states_hair_samples_and_persons_of_the_mart(demo, lang):
     at = open_page("overview", lang)
     year = demo_year(demo)
     samples, persons, positive, rate = banner_totals(demo, year)
-    positive_persons = demo.value("select sum(positive_persons) from mart_hair_samples where year = ? "
+    positive_persons = demo.value("select sum(new_positive_persons_in_year) from mart_hair_samples where year = ? "
                                   "and township_code = ?", [year, BANNER])
     line = i18n.t("ov.hair_line", lang, samples=fmt.number(samples), persons=fmt.number(persons),
                   positive=fmt.number(positive), positive_persons=fmt.number(positive_persons),
@@ -145,16 +145,19 @@ def test_a_person_tested_in_two_townships_in_a_quarter_is_one_person_of_the_bann
 
 def test_persons_of_a_year_so_far_are_distinct_people_and_other_periods_say_so(env, tmp_path):
     a, b = person_id(1), person_id(2)
-    load(tmp_path, "hair", [cutoff_row("Y1", a, "methamphetamine", "ND", day=date(2024, 2, 1)),
-                            cutoff_row("Y2", a, "methamphetamine", "ND", day=date(2024, 8, 1)),
+    load(tmp_path, "hair", [cutoff_row("Y1", a, "methamphetamine", "0.9", day=date(2024, 2, 1)),
+                            cutoff_row("Y2", a, "methamphetamine", "0.7", day=date(2024, 8, 1)),
                             cutoff_row("Y3", b, "methamphetamine", "ND", day=date(2024, 8, 2))])
-    rows = query("select quarter, persons, new_persons_in_year from mart_hair_samples where township_code = ? "
-                 "order by 1", [BANNER])
-    assert rows == [("2024Q1", 1, 1), ("2024Q3", 2, 1)]     # a is new in Q1 only: the year has 2 persons
+    rows = query("select quarter, persons, new_persons_in_year, positive_persons, new_positive_persons_in_year "
+                 "from mart_hair_samples where township_code = ? order by 1", [BANNER])
+    # a is tested (and positive) in Q1 and Q3: new in Q1 only, so the year has 2 persons and 1 positive person
+    assert rows == [("2024Q1", 1, 1, 1, 1), ("2024Q3", 2, 1, 1, 0)]
+    year = dict(zip(("persons", "positive_persons"), (2, 1)))
     from dashboard import hair
     from dashboard.access import WHOLE_BANNER
     from dashboard.filters import Filters
-    assert hair.totals(Filters("2024Q1", "2024Q4"), WHOLE_BANNER)["persons"] == 2
+    totals = hair.totals(Filters("2024Q1", "2024Q4"), WHOLE_BANNER)
+    assert {k: totals[k] for k in year} == year
     assert hair.totals(Filters("2024Q3", "2024Q3"), WHOLE_BANNER)["persons"] == 2
     assert hair.persons_distinct(Filters("2024Q1", "2024Q4"))
     assert not hair.persons_distinct(Filters("2023Q3", "2024Q3"))      # a year back: counted per quarter

@@ -8,7 +8,7 @@
 -- positivity_rate = positive samples ÷ samples × 100.
 -- persons are distinct within the quarter; new_persons_in_year counts those tested for the first time in the
 -- year (in that township, or in the banner, and group), so summing it over Q1..Qn gives the distinct persons
--- of the year so far.
+-- of the year so far; new_positive_persons_in_year likewise for the first positive sample of the year.
 create or replace table mart_hair_samples as
 with samples as (
     select
@@ -28,7 +28,11 @@ firsts as (
     select
         *,
         min(quarter) over (partition by year, township_code, subject_group, person_key) as first_in_township,
-        min(quarter) over (partition by year, subject_group, person_key) as first_in_banner
+        min(quarter) over (partition by year, subject_group, person_key) as first_in_banner,
+        min(quarter) filter (where positive) over (partition by year, township_code, subject_group, person_key)
+            as first_positive_in_township,
+        min(quarter) filter (where positive) over (partition by year, subject_group, person_key)
+            as first_positive_in_banner
     from samples
 ),
 
@@ -45,6 +49,8 @@ by_area as (
         count(distinct person_key) filter (where positive) as positive_persons,
         count(distinct person_key) filter (where quarter = first_in_township) as new_in_township,
         count(distinct person_key) filter (where quarter = first_in_banner) as new_in_banner,
+        count(distinct person_key) filter (where quarter = first_positive_in_township) as new_positive_in_township,
+        count(distinct person_key) filter (where quarter = first_positive_in_banner) as new_positive_in_banner,
         sum(test_items)::bigint as test_items
     from firsts
     group by grouping sets ((quarter, year, township_code, subject_group), (quarter, year, subject_group))
@@ -63,6 +69,8 @@ final as (
         positive_persons,
         100.0 * positive_samples / samples as positivity_rate,
         case when banner then new_in_banner else new_in_township end as new_persons_in_year,
+        case when banner then new_positive_in_banner else new_positive_in_township end
+            as new_positive_persons_in_year,
         test_items
     from by_area
 )
