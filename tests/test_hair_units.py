@@ -56,7 +56,7 @@ def test_banner_rows_count_each_person_once_and_all_samples(panels):
 
 
 def test_the_issues_example_81_samples_of_78_people_11_positive_is_13_6_percent(env, tmp_path):
-    """issue 8: "毛发检测282人次，阳性11人次，阳性率3.9%" was 81 samples of 78 people, 11 positive (13.6 %)."""
+    """issue 8: "毛发检测282人次，阳性11人次，阳性率3.9%" was 81 samples of 78 people, 11 positive."""
     rows = []
     for n in range(81):
         person = person_id(min(n, 77) + 100)      # samples 78–80 repeat person 77
