@@ -20,8 +20,9 @@ from bench.common import stopwatch, table
 from bench.pages import clear_caches, county, national
 
 TARGET_S = 10.0
-MARTS = ("mart_registry_township", "mart_cases_quarter", "mart_hair_positivity", "mart_wastewater_quarterly",
-         "mart_six_zero", "mart_five_never", "mart_four_up_four_down", "mart_early_warnings")
+MARTS = ("mart_registry_township", "mart_cases_quarter", "mart_hair_positivity", "mart_hair_samples",
+         "mart_wastewater_quarterly", "mart_six_zero", "mart_five_never", "mart_four_up_four_down",
+         "mart_early_warnings")
 
 
 def plain_scan() -> float:

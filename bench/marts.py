@@ -41,10 +41,10 @@ PAGE_QUERIES = {
     "wastewater quarterly levels and trends": ("fact_wastewater", """
         select quarter, area_level, area_code, mean_load_per_1000, level, trend_class, yoy_change_pct
         from mart_wastewater_quarterly where substance = 'methamphetamine' order by area_code, quarter"""),
-    "hair positivity by quarter and group": ("fact_hair", """
-        select quarter, subject_group, sum(tested) as tested, sum(positive) as positive,
-               100.0 * sum(positive) / sum(tested) as rate
-        from mart_hair_positivity group by all order by all"""),
+    "hair samples and persons by quarter and group": ("fact_hair", """
+        select quarter, subject_group, sum(samples) as samples, sum(persons) as persons,
+               100.0 * sum(positive_samples) / sum(samples) as rate
+        from mart_hair_samples where township_code = '150823' group by all order by all"""),
     "cases by quarter and type": ("fact_cases", """
         select quarter, case_type, sum(cases), sum(suspects), sum(seized_display)
         from mart_cases_quarter group by all order by all"""),

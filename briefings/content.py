@@ -85,7 +85,8 @@ def headline_table(period: Period, lang: str) -> pd.DataFrame:
     rows = [("m_existing_users", _pick(now, "existing_users"), _pick(before, "existing_users")),
             ("m_newly_found", _pick(now, newly), _pick(before, newly)),
             ("m_cases", c["cases"], c["prev_cases"]), ("m_suspects", c["suspects"], c["prev_suspects"]),
-            ("m_hair_tests", h["tested"], h["prev_tested"]),
+            ("m_hair_samples", h["samples"], h["prev_samples"]),
+            ("m_hair_persons", h["persons"], h["prev_persons"]),
             ("m_positivity", h["positivity_rate"], h["prev_positivity_rate"])]
     frame = pd.DataFrame(rows, columns=["measure", "this_period", "same_period_last_year"])
     frame["measure"] = [i18n.t(f"brief.{m}", lang) for m in frame["measure"]]
@@ -174,9 +175,10 @@ def _cases_text(ctx: Ctx) -> str:
 
 def _hair_text(ctx: Ctx) -> str:
     h = hair.totals(ctx.f, WHOLE_BANNER)
-    if _none(h["tested"]):
+    if _none(h["samples"]):
         return ctx.t("hair_none")
-    return ctx.t("hair", tested=fmt.number(h["tested"]), positive=fmt.number(h["positive"]),
+    return ctx.t("hair_units", samples=fmt.number(h["samples"]), persons=fmt.number(h["persons"]),
+                 positive=fmt.number(h["positive_samples"]), positive_persons=fmt.number(h["positive_persons"]),
                  rate=fmt.percent(h["positivity_rate"]), previous=fmt.percent(h["prev_positivity_rate"]))
 
 
@@ -242,7 +244,7 @@ def _features(ctx: Ctx, heading: str) -> Section:
     found += [a.text for a in _alerts(ctx, {"rising"})]
     h = hair.totals(ctx.f, WHOLE_BANNER)
     points = fmt.points(h["positivity_rate"], h["prev_positivity_rate"])
-    if points and not _none(h["tested"]):
+    if points and not _none(h["samples"]):
         found.append(ctx.t("hair_points", points=points))
     return _listed(ctx, heading, "features", found, "nothing_notable")
 
@@ -265,7 +267,7 @@ def _alerts(ctx: Ctx, kinds: set[str]) -> list[overview.Alert]:
 
 # --- 三、各苏木镇情况 -----------------------------------------------------------------------------------
 TOWN_COLUMNS = ("existing_users", "existing_per_10k", "newly_found_year", "out_of_control", "face_check_rate",
-                "cases", "hair_tests", "positivity_rate", "checks")
+                "cases", "hair_samples", "hair_persons", "positivity_rate", "checks")
 
 
 def _townships(ctx: Ctx, heading: str) -> Section:
@@ -285,15 +287,15 @@ def _townships(ctx: Ctx, heading: str) -> Section:
 
 def _town_row(ctx: Ctx, r: pd.Series, banner: bool) -> list[str]:
     pub = ctx.public
-    counts = {c: suppress.count(r[c], pub, banner)
-              for c in ("existing_users", "newly_found_year", "out_of_control", "cases", "hair_tests")}
+    counts = {c: suppress.count(r[c], pub, banner) for c in ("existing_users", "newly_found_year", "out_of_control",
+                                                             "cases", "hair_samples", "hair_persons")}
     return [label("township", r["township_code"], ctx.lang),
             counts["existing_users"],
             "—" if suppress.hidden(r["existing_users"], pub, banner) else fmt.number(r["existing_per_10k"], 1),
             counts["newly_found_year"], counts["out_of_control"],
             suppress.rate(r["face_check_rate"], r["existing_users"], pub, banner),
-            counts["cases"], counts["hair_tests"],
-            suppress.rate(r["positivity_rate"], r["hair_tests"], pub, banner),
+            counts["cases"], counts["hair_samples"], counts["hair_persons"],
+            suppress.rate(r["positivity_rate"], r["hair_samples"], pub, banner),
             f"{r['checks_passed']}/{r['checks_total']}" if "checks_passed" in r else "—"]
 
 
@@ -306,7 +308,8 @@ def _banner_row(ctx: Ctx, card: pd.DataFrame) -> list[str]:
         "township_code": domain.BANNER_CODE, "existing_users": existing,
         "existing_per_10k": None if existing is None else existing / population * 10_000,
         **{c: _pick(now, c) for c in ("newly_found_year", "out_of_control", "face_check_rate")},
-        "cases": cases.totals(ctx.f, WHOLE_BANNER)["cases"], "hair_tests": h["tested"],
+        "cases": cases.totals(ctx.f, WHOLE_BANNER)["cases"], "hair_samples": h["samples"],
+        "hair_persons": h["persons"],
         "positivity_rate": h["positivity_rate"]})
     return _town_row(ctx, row, banner=True)
 

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 import domain
-from dashboard import db, registry
+from dashboard import db, hair, registry
 from dashboard.access import Scope
 from dashboard.filters import Filters
 from dashboard.where import Where
@@ -47,20 +47,25 @@ def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
     w = Where(f, scope, quarter_column="quarter")
     cases = db.query(f"select township_code, sum(cases)::bigint as cases from mart_cases_quarter where {w.sql} "
                      "group by 1", w.params)
-    hair = db.query(f"""select township_code, sum(tested)::bigint as hair_tests,
-                               100.0 * sum(positive) / nullif(sum(tested) - sum(undetermined), 0) as positivity_rate
-                        from mart_hair_positivity where {w.sql} group by 1""", w.params)
+    tested = hair_by_township(f, scope)
     warn = db.query(f"select township_code, count(*) as warnings from mart_early_warnings where {w.sql} group by 1",
                     w.params)
     card = (people.merge(reg, on="township_code", how="left").merge(cases, on="township_code", how="left")
-            .merge(hair, on="township_code", how="left").merge(warn, on="township_code", how="left"))
-    for column in ("cases", "hair_tests", "warnings"):
+            .merge(tested, on="township_code", how="left").merge(warn, on="township_code", how="left"))
+    for column in ("cases", "hair_samples", "hair_persons", "warnings"):
         card[column] = card[column].fillna(0).astype("int64")
     card["existing_per_10k"] = card["existing_users"] / card["population_est"] * 10_000
     passed, total = _checks_passed(card)
     card["checks_passed"] = passed
     card["checks_total"] = total
     return card.drop(columns=["listing_threshold"], errors="ignore"), s0
+
+
+def hair_by_township(f: Filters, scope: Scope) -> pd.DataFrame:
+    """Hair samples, persons and sample positivity per township (`mart_hair_samples`)."""
+    frame = hair.by(f, scope, "township_code")
+    return frame.rename(columns={"samples": "hair_samples", "persons": "hair_persons"})[
+        ["township_code", "hair_samples", "hair_persons", "positivity_rate"]]
 
 
 def _checks_passed(card: pd.DataFrame) -> tuple[list[int], int]:

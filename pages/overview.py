@@ -23,11 +23,17 @@ with ui.section("ov.headline"):
     ui.metric(c[2], tr("col.cases"), fmt.number(t.cases), fmt.change(t.cases, t.prev_cases))
     ui.metric(c[3], tr("col.suspects"), fmt.number(t.suspects), fmt.change(t.suspects, t.prev_suspects))
     ui.metric(c[4], tr("col.positivity_rate"), fmt.percent(h.positivity_rate),
-              ui.points(h.positivity_rate, h.prev_positivity_rate), inverse=True)
+              ui.points(h.positivity_rate, h.prev_positivity_rate), inverse=True, help=tr("units.rate_help"))
     if "methamphetamine" in meth.index:
         row = meth.loc["methamphetamine"]
         ui.metric(c[5], tr("ov.meth_load"), fmt.number(row.load_mg_day_per_1000, 2),
                   fmt.signed_percent(row.yoy_change_pct), inverse=True)
+    if not fmt.missing(h.samples) and h.samples:
+        st.caption(tr("ov.hair_line", samples=fmt.number(h.samples), persons=fmt.number(h.persons),
+                      positive=fmt.number(h.positive_samples), positive_persons=fmt.number(h.positive_persons),
+                      rate=fmt.percent(h.positivity_rate)))
+        if not hair.persons_distinct(f):
+            st.caption(tr("units.persons_per_quarter"))
 
 with ui.section("ov.six_zero"):
     board = ui.nonempty(targets.six_zero(f.year, scope))

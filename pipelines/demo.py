@@ -10,13 +10,18 @@ random numbers that merely carry a valid GB 11643 checksum. The county data is c
 domain.md §3–§4 so that the marts and the plan's targets show a plausible mix of met and failed checks;
 the national scale only has to be big (benchmarks).
 
-County scale (2021-01-01 .. 2024-12-31)
+County scale (2021-01-01 .. 2025-06-30: 2025 is a year in progress, two quarters in)
     wastewater/wastewater_<year>.csv      3 plants, 7 consecutive days a quarter; 2022 in Chinese headers
     hair/hair_<year>.csv|xlsx             Chinese headers; 2023 is XLSX, 2024 is GB18030
-    registry/registry_<quarter end>.csv   16 snapshots; 2024 in Chinese headers, 2022-12-31 UTF-8 with
-                                          BOM, 2023-12-31 GBK
-    cases/cases_2021_2024.csv             GBK, Chinese headers, CRLF, mixed spellings and date formats
-    indicators/indicators_<year>.xlsx     2022–2024 (2021 has none)
+    registry/registry_<quarter end>.csv   18 snapshots; 2024 in Chinese headers, 2022-12-31 UTF-8 with
+                                          BOM, 2023-12-31 GBK; 2025-06-30 leaves the optional columns
+                                          (face check, info verified, case worker) blank
+    cases/cases_2021_2025.csv             GBK, Chinese headers, CRLF, mixed spellings and date formats
+    indicators/indicators_<year>.xlsx     2022–2024 (2021 has none; 2022 still uses the old code
+                                          committee_briefings); indicators_2025H1.xlsx the half year
+The rules of domain.md §5 each meet the data somewhere: outflow (外地) records every year, a precursor
+trading case (2021) and a precursor production case (2022), a 36-plant cultivation case (2023), both
+committee bodies' briefings (2023 on), a half-year indicator file and a year in progress.
 National scale: registry/registry_national_2024-12-31.csv (~1.2 M rows) and
     wastewater/wastewater_national_2024.csv (~300 plants), plus the county hair, cases and indicators.
 """
@@ -49,9 +54,9 @@ from domain.identity import CHECK_CHARS, WEIGHTS, check_char
 # 2022, Bayannur seizures 2014–2022), domain.md §3 (Chinese wastewater loads; northern cities sit
 # low), domain.md §2 (hair cut-offs, read from domain/substances.csv), domain.md §5 (indicators).
 # =============================================================================================
-YEARS = (2021, 2022, 2023, 2024)
+YEARS = (2021, 2022, 2023, 2024, 2025)
 START = date(2020, 12, 31)              # the registry is simulated forward from this day
-END = date(2024, 12, 31)                # nothing is dated later than this
+END = date(2025, 6, 30)                 # nothing is dated later than this: 2025 is a year in progress
 
 # --- registry (domain.md §4) ---------------------------------------------------------------
 EXISTING_AT_START = (205, 225)          # 0.6–0.8 ‰ of 257,826 residents → 170–260 existing users
@@ -133,7 +138,8 @@ WW_NOISE_SD = {"mdma": 0.5, "cocaine": 0.5, "methcathinone": 0.5, "heroin": 0.4}
 WW_WEEKEND = {"mdma": 1.3, "ketamine": 1.25, "cocaine": 1.3, "caffeine": 0.9}     # Sat–Mon samples
 WW_TREND_PER_YEAR = {"methamphetamine": -0.13}        # gently falling (log-linear slope a year)
 KETAMINE_RISE_FROM = date(2023, 7, 1)                 # ketamine at WWTP-01 rises from here ...
-KETAMINE_RISE_PER_YEAR = 1.0                          # ... by e^1.0 a year (0.9 → ~3.5 by 2024Q4)
+KETAMINE_RISE_PER_YEAR = 1.0                          # ... by e^1.0 a year (0.9 → ~3.5 by 2024Q4) ...
+KETAMINE_RISE_UNTIL = date(2024, 12, 31)              # ... and holds there through 2025
 WW_FLOW_SD = 0.06
 WW_POPULATION_GROWTH = 0.004
 WW_BELOW_LOQ_SPELLINGS = ("<LOQ", "ND", "未检出", "")
@@ -144,22 +150,26 @@ CRIMINAL_CASES = (5, 8)
 SUSPECTS_PER_CASE = (1.4, 1.6)
 DRUG_USE_CASES = (30, 60)
 USER_INCIDENTS = (0, 2)
-OUTFLOW_CASES = {2021: (2, 2), 2022: (2, 1), 2023: (2,), 2024: (1,)}  # suspects per 外地 case: falling
+OUTFLOW_CASES = {2021: (2, 2), 2022: (2, 1), 2023: (2,), 2024: (1,), 2025: (1,)}  # suspects per 外地 case
 TARGET_CASES = {2021: ("region",), 2022: ("region",), 2023: ("ministry", "region"),
-                2024: ("region", "region")}
-BULK_DRUG = {2021: "caffeine", 2022: "cnb", 2023: "caffeine", 2024: "cnb"}  # one kg seizure a year
+                2024: ("region", "region"), 2025: ("region",)}
+BULK_DRUG = {2021: "caffeine", 2022: "cnb", 2023: "caffeine", 2024: "cnb", 2025: "caffeine"}  # one kg seizure
 BULK_SEIZED_G = (5_000, 60_000)
 RETAIL_SEIZED_G = (0.1, 50.0)
 MINOR_SUSPECT = {2021: "possession", 2022: "drug_use"}
 MAJOR_INCIDENT_YEAR = 2022
 OUT_OF_CONTROL_CASE_YEAR = 2023
-PRECURSOR_YEAR = 2021
+PRECURSOR_YEAR = 2021                   # trading precursors (非法买卖制毒物品): not a five-never event
+PRECURSOR_PRODUCTION_YEAR = 2022        # producing them (非法生产制毒物品): a five-never event
 CULTIVATION = (2023, 36)                # one small poppy patch (plants), far below 500
 
 # --- indicators (domain.md §5; 257,826 residents, volunteers ≥ 0.2 % = 516) --------------------
-INDICATOR_YEARS = (2022, 2023, 2024)
+INDICATOR_YEARS = (2022, 2023, 2024)     # whole years; END's year gets a half-year file (2025H1)
+OLD_BRIEFING_CODE_YEAR = 2022            # that year's file still says committee_briefings (counts for neither)
 INDICATOR_SOURCES = {
     "awareness_rate": "问卷调查", "satisfaction_rate": "问卷调查", "committee_briefings": "旗委办",
+    "standing_committee_briefings": "旗委办", "government_briefings": "政府办", "education_bases": "教育局",
+    "intelligence_case_share": "公安局",
     "drug_office_staff": "旗禁毒办", "drug_police": "公安局", "budget_wan_yuan": "财政局",
     "school_class_hours": "教育局", "platform_registration_rate": "教育局", "volunteers": "团旗委",
     "precursor_registration_rate": "公安局", "social_worker_registration_rate": "民政局",
@@ -255,7 +265,15 @@ def rand_date(rng: random.Random, lo: date, hi: date) -> date:
 
 
 def quarter_ends(years: Sequence[int]) -> list[date]:
-    return [date(y, m, d) for y in years for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+    """Quarter ends of `years` up to END (the year in progress stops there)."""
+    ends = [date(y, m, d) for y in years for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+    return [e for e in ends if e <= END]
+
+
+def year_share(year: int) -> float:
+    """The part of `year` the demo covers: 1 for a whole year, 0.5 for the year in progress."""
+    last = min(END, date(year, 12, 31))
+    return ((last - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
 
 
 def quarter_start(end: date) -> date:
@@ -836,6 +854,8 @@ REGISTRY_FILES = {  # quarter end → (style, encoding); the rest English, codes
     "2023-12-31": (Style(), "gbk"),
 }
 REGISTRY_BAD_SNAPSHOT = date(2023, 9, 30)
+BLANK_OPTIONAL_SNAPSHOT = END            # a new system's export: the optional columns come empty
+OPTIONAL_COLUMNS = ("last_face_check_date", "info_verified", "case_worker_id")
 
 
 def registry_tables(seed: int, reg: Registry) -> list[Table]:
@@ -845,6 +865,8 @@ def registry_tables(seed: int, reg: Registry) -> list[Table]:
         style, encoding = REGISTRY_FILES.get(end.isoformat(), (Style(), "utf-8"))
         if end.year == 2024:
             style = Style(headers="zh", labels="zh", dates="slash" if end.month > 6 else "iso")
+        if end == BLANK_OPTIONAL_SNAPSHOT:
+            rows = [{**row, **dict.fromkeys(OPTIONAL_COLUMNS)} for row in rows]
         tab = table("registry", f"registry/registry_{end.isoformat()}.csv", rows, style, rng, encoding=encoding)
         if end == REGISTRY_BAD_SNAPSHOT:
             plant_registry_errors(tab, rng)
@@ -941,6 +963,7 @@ HAIR_FILES = {  # year → (style, format, encoding)
     2022: (Style(headers="zh", labels="mixed", dates="zh"), "csv", "utf-8"),
     2023: (Style(headers="zh", labels="zh", dates="iso"), "xlsx", None),
     2024: (Style(headers="zh", labels="zh", dates="slash"), "csv", "gb18030"),
+    2025: (Style(headers="zh", labels="zh", dates="iso"), "csv", "utf-8"),
 }
 
 
@@ -1029,7 +1052,8 @@ def wastewater_frame(rng: np.random.Generator, plants: Plants, ends: Sequence[da
     year_of = days.astype("datetime64[Y]").astype(np.int64) + 1970
     population = (plants.population[site] * (1 + WW_POPULATION_GROWTH * (year_of - YEARS[0]))).round()
     flow = plants.flow[site] * rng.lognormal(0, WW_FLOW_SD, days.size) * np.where(weekend, 0.97, 1.0)
-    rise_years = np.maximum(0, (days - np.datetime64(KETAMINE_RISE_FROM)).astype(np.int64) / 365.25)
+    rise_days = np.minimum(days, np.datetime64(KETAMINE_RISE_UNTIL)) - np.datetime64(KETAMINE_RISE_FROM)
+    rise_years = np.maximum(0, rise_days.astype(np.int64) / 365.25)
     load = np.empty((days.size, n_sub))
     for k, s in enumerate(subs):
         trend = WW_TREND_PER_YEAR.get(s, 0.0) * years
@@ -1121,17 +1145,18 @@ def split_suspects(rng: random.Random, cases: int, fixed: Sequence[int]) -> list
 
 
 def case_dates(rng: random.Random, year: int, solve_within: int) -> tuple[date, date | None]:
-    filed = rand_date(rng, date(year, 1, 2), date(year, 12, 20))
+    filed = rand_date(rng, date(year, 1, 2), min(date(year, 12, 20), END - timedelta(days=10)))
     solved = min(END, filed + timedelta(days=rng.randint(0, solve_within)))
     return filed, solved
 
 
 def criminal_cases(rng: random.Random, year: int) -> list[dict]:
     """Trafficking, possession, harbouring; outflow (外地) cases, one bulk caffeine/安钠咖 seizure."""
-    n = rng.randint(*CRIMINAL_CASES)
     outflow = OUTFLOW_CASES[year]
-    suspects = split_suspects(rng, n, outflow)
     kinds = ["outflow"] * len(outflow) + ["bulk"] + (["precursor"] if year == PRECURSOR_YEAR else [])
+    kinds += ["precursor_production"] if year == PRECURSOR_PRODUCTION_YEAR else []
+    n = max(len(kinds) + 2, round(rng.randint(*CRIMINAL_CASES) * year_share(year)))  # ≥ 4: 1.4–1.6 a case
+    suspects = split_suspects(rng, n, outflow)
     kinds += rng.choices(("trafficking", "possession", "harbouring"), weights=(2, 1, 1), k=n - len(kinds))
     rows = []
     for kind, count in zip(kinds, suspects):
@@ -1146,7 +1171,7 @@ def criminal_cases(rng: random.Random, year: int) -> list[dict]:
         elif kind == "bulk":
             row.update(case_type="trafficking", drug=BULK_DRUG[year],
                        seized_g=str(round(rng.uniform(*BULK_SEIZED_G), -2)).removesuffix(".0"))
-        elif kind == "precursor":
+        elif kind in ("precursor", "precursor_production"):
             row.update(drug="other", seized_g=str(rng.randrange(1000, 5000)))
         elif kind == "harbouring":
             row.update(seized_g=rng.choice(("0", "0.3", "")))
@@ -1164,7 +1189,7 @@ def criminal_cases(rng: random.Random, year: int) -> list[dict]:
 
 def administrative_cases(rng: random.Random, year: int) -> list[dict]:
     rows = []
-    for i in range(rng.randint(*DRUG_USE_CASES)):
+    for i in range(round(rng.randint(*DRUG_USE_CASES) * year_share(year))):
         filed, solved = case_dates(rng, year, 1)
         rows.append({"filed_date": filed, "solved_date": solved, "category": "administrative",
                      "case_type": "drug_use", "township": resident_township(rng),
@@ -1206,7 +1231,7 @@ def cases_table(seed: int) -> Table:
         for i, row in enumerate(year_rows, 1):
             row["case_id"] = f"{CASE_PREFIX[row['category']]}{domain.BANNER_CODE}{year}{i:04d}"
         rows += year_rows
-    tab = table("cases", "cases/cases_2021_2024.csv", rows, Style("zh", "mixed", "mixed"), rng,
+    tab = table("cases", f"cases/cases_{YEARS[0]}_{YEARS[-1]}.csv", rows, Style("zh", "mixed", "mixed"), rng,
                 encoding="gbk", newline="\r\n")
     bad = next(i for i, r in enumerate(rows) if r["filed_date"].year == CASES_BAD_YEAR
                and r["category"] == "criminal" and r["filed_date"].month > 2)
@@ -1219,12 +1244,12 @@ def cases_table(seed: int) -> Table:
 # Indicators
 # =============================================================================================
 def indicator_values(rng: random.Random, year: int) -> dict[str, float]:
-    """Yearly values; rates rise over the years (k = years since 2022)."""
-    k = year - INDICATOR_YEARS[0]
+    """Yearly values; rates rise over the years (k = years since 2022, levelling off after 2024)."""
+    k = min(year, INDICATOR_YEARS[-1]) - INDICATOR_YEARS[0]
     return {
         "awareness_rate": round(92.4 + 2.0 * k + rng.uniform(0, 0.6), 1),
         "satisfaction_rate": round(88.5 + 2.5 * k + rng.uniform(0, 1.0), 1),
-        "committee_briefings": rng.randint(2, 4),
+        **briefings(rng, year),
         "drug_office_staff": rng.randint(3, 5),
         "drug_police": rng.randint(18, 20) if k == 0 else rng.randint(20, 24),
         "budget_wan_yuan": round(50 + 20 * k + rng.uniform(0, 15), 1),
@@ -1235,13 +1260,24 @@ def indicator_values(rng: random.Random, year: int) -> dict[str, float]:
         "precursor_registration_rate": 100.0,
         "social_worker_registration_rate": round(min(100.0, 93 + 2.5 * k + rng.uniform(0, 1.5)), 1),
         "employment_support_rate": round(70 + 5 * k + rng.uniform(0, 4), 1),
+        "education_bases": (0, 1, 2)[k],
+        "intelligence_case_share": round(30 + 5 * k + rng.uniform(0, 5), 1),
     }
+
+
+def briefings(rng: random.Random, year: int) -> dict[str, int]:
+    """How often the party committee's standing committee and the government heard drug control: one old
+    code for both before OLD_BRIEFING_CODE_YEAR ends, the two bodies apart after."""
+    if year <= OLD_BRIEFING_CODE_YEAR:
+        return {"committee_briefings": rng.randint(2, 4)}
+    return {"standing_committee_briefings": rng.randint(1, 2), "government_briefings": rng.randint(1, 3)}
 
 
 def half_year(values: dict[str, float], rng: random.Random) -> dict[str, float]:
     """H1: flows (briefings, budget, class hours) about half; rates and stocks as at mid-year."""
     out = dict(values)
-    out["committee_briefings"] = rng.randint(1, 2)
+    out["standing_committee_briefings"] = rng.randint(0, 1)
+    out["government_briefings"] = rng.randint(1, 2)
     out["budget_wan_yuan"] = round(values["budget_wan_yuan"] * rng.uniform(0.4, 0.55), 1)
     out["school_class_hours"] = rng.randint(1, 2)
     out["awareness_rate"] = round(values["awareness_rate"] - rng.uniform(0.2, 0.6), 1)
@@ -1258,17 +1294,19 @@ INDICATOR_HEADERS = {2022: "en", 2023: "zh", 2024: "en"}
 
 
 def indicator_tables(seed: int) -> list[Table]:
+    """One file a whole year (the last with that year's H1 too), and the year in progress's H1 alone."""
     rng = source_rng(seed, "indicators")
-    tables = []
+    files = []
     for year in INDICATOR_YEARS:
         values = indicator_values(rng, year)
         rows = indicator_rows(str(year), values)
         if year == INDICATOR_YEARS[-1]:
             rows += indicator_rows(f"{year}H1", half_year(values, rng))
-        tables.append(table("indicators", f"indicators/indicators_{year}.xlsx", rows,
-                            Style(headers=INDICATOR_HEADERS[year]), rng, fmt="xlsx", encoding=None,
-                            numeric=("value",)))
-    return tables
+        files.append((str(year), rows, INDICATOR_HEADERS[year]))
+    half = f"{END.year}H1"
+    files.append((half, indicator_rows(half, half_year(indicator_values(rng, END.year), rng)), "zh"))
+    return [table("indicators", f"indicators/indicators_{name}.xlsx", rows, Style(headers=headers), rng,
+                  fmt="xlsx", encoding=None, numeric=("value",)) for name, rows, headers in files]
 
 
 # =============================================================================================

@@ -167,7 +167,9 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
     for row, issues in parsed:
         for issue in issues:
             column, kind = issue.split(":", 1)
-            reasons[row].append((column, f"{zh.get(column, column)}({column}): {i18n.both('issue_' + kind)}"))
+            kind, _, value = kind.partition(":")     # an unknown spelling is named (normalise._shown)
+            text = i18n.both("issue_vocab_named", value=value) if value else i18n.both("issue_" + kind)
+            reasons[row].append((column, f"{zh.get(column, column)}({column}): {text}"))
     for row, failures in outcome.row_reasons.items():
         flagged = {c for c, _ in reasons.get(row, [])}
         for columns, text in failures:

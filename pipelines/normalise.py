@@ -18,6 +18,7 @@ from pipelines.sources import Column, Source
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 BELOW_LOQ_TOKENS = ["", "<loq", "＜loq", "nd", "n.d.", "未检出", "<lod", "bloq"]
+SHOWN_CHARS = 40                      # longest unknown spelling a quarantine reason repeats
 
 
 def _quote(text: str) -> str:
@@ -110,6 +111,13 @@ def _given(column: Column, col: str) -> str:
     return f"{_clean(col)} is not null"
 
 
+def _shown(col: str) -> str:
+    """SQL: an unknown spelling as the quarantine reason may name it (so the data team sees which code is
+    wrong): trimmed, at most SHOWN_CHARS characters, any run of digits long enough to be an identity number
+    masked."""
+    return f"left(regexp_replace(trim({col}), '[0-9]{{14,}}[0-9Xx]?', '***', 'g'), {SHOWN_CHARS})"
+
+
 def issue_kind(column: Column) -> str:
     return {"text": "", "date": "date", "number": "number", "integer": "integer", "concentration": "concentration",
             "vocab": "vocab", "period": "period", "unit": "vocab"}[column.type]
@@ -136,7 +144,12 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select.append(f"{_below_loq(raw)} as {c.flag}")
         if issue_kind(c):
             select.append(f"{_given(c, raw)} as __given_{c.target}")
-            issues.append(f"case when __given_{c.target} and {c.target} is null then '{c.name}:{issue_kind(c)}' end")
+            shown = ""
+            if issue_kind(c) == "vocab":     # the raw spelling rides along, shown only when it is unknown
+                select.append(f"{raw} as __raw_{c.target}")
+                shown = f" || ':' || {_shown(f'__raw_{c.target}')}"
+            issues.append(f"case when __given_{c.target} and {c.target} is null "
+                          f"then '{c.name}:{issue_kind(c)}'{shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
     con.execute(f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows)}")

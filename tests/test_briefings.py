@@ -102,11 +102,12 @@ def test_figures_equal_the_warehouse(demo, tmp_path):
         "and snapshot_date = (select max(snapshot_date) from mart_registry_township "
         "where snapshot_date <= date '2024-09-30')")[0]
     cases_q3 = demo.value("select sum(cases) from mart_cases_quarter where quarter = '2024Q3'")
-    tested = demo.value("select sum(tested) from mart_hair_positivity where quarter = '2024Q3'")
+    samples, persons = demo.query("select sum(samples), sum(persons) from mart_hair_samples "
+                                  "where quarter = '2024Q3' and township_code = '150823'")[0]
     assert f"现有吸毒人员{fmt.number(existing)}名" in text
     assert f"登记在册吸毒人员{fmt.number(registered)}名" in text
     assert f"涉毒案事件{fmt.number(cases_q3)}起" in text
-    assert f"毛发检测{fmt.number(tested)}人次" in text
+    assert f"毛发检测{fmt.number(samples)}份样本（{fmt.number(persons)}人）" in text
     assert b.version == demo.value("select value from warehouse_meta where key = 'version'")
     assert [s.heading[:2] for s in b.sections] == ["一、", "二、", "三、", "四、", "五、"]
 

@@ -35,3 +35,35 @@ def test_early_warning_evidence_reads_in_words_not_codes(demo_loaded):
     assert evidence
     for (text,) in evidence:
         assert not [c for c in codes if c in text], text
+
+
+def test_the_revised_rules_meet_their_inputs_in_the_warehouse(demo_loaded):
+    """Issue 8: the demo loads what every revised rule reads (domain.md §5)."""
+    from pipelines.demo import BLANK_OPTIONAL_SNAPSHOT, END
+    q = demo_loaded.query
+    types = dict(q("select case_type, count(*) from fact_cases group by 1"))
+    assert types["precursor"] >= 1 and types["precursor_production"] >= 1 and types["cultivation"] >= 1
+    assert q("select max(plants) from fact_cases where case_type = 'cultivation'")[0][0] < 500
+    outflow_years = q("select count(distinct year(filed_date)) from fact_cases where township_code = '外地' "
+                      "and outflow_suspects > 0")[0][0]
+    assert outflow_years == q("select count(distinct year(filed_date)) from fact_cases")[0][0]
+    indicators = {r[0] for r in q("select distinct indicator from fact_indicators")}
+    assert {"committee_briefings", "standing_committee_briefings", "government_briefings"} <= indicators
+    assert (f"{END.year}H1",) in q("select distinct period from fact_indicators")
+    blank = q("select count(*), count(last_face_check_date), count(info_verified), count(case_worker_id) "
+              "from fact_registry where snapshot_date = ?", [BLANK_OPTIONAL_SNAPSHOT])[0]
+    assert blank[0] > 0 and blank[1:] == (0, 0, 0)
+    assert q("select max(filed_date) from fact_cases")[0][0] <= END
+
+
+def test_hair_samples_mart_counts_every_loaded_sample_once(demo_loaded):
+    q = demo_loaded.query
+    by_quarter = dict(q("select quarter, sum(samples) from mart_hair_samples where township_code = '150823' "
+                        "group by 1"))
+    facts = dict(q("select year(collection_date) || 'Q' || quarter(collection_date), count(distinct sample_id) "
+                   "from fact_hair group by 1"))
+    assert by_quarter == facts
+    towns = dict(q("select quarter, sum(samples) from mart_hair_samples where township_code <> '150823' group by 1"))
+    assert towns == facts
+    items = q("select sum(tested) from mart_hair_positivity")[0][0]
+    assert items == q("select count(*) from fact_hair")[0][0] > sum(facts.values())

@@ -311,3 +311,41 @@ def test_a_repeated_key_quarantines_both_rows(env, run_cli, tmp_path, monkeypatc
     assert code == 0, out
     assert env.query("select row_number from quarantine order by 1") == [(1,), (4,)]
     assert all("重复" in r and "repeated" in r for (r,) in env.query("select reasons from quarantine"))
+
+
+# --- indicator codes (domain.md §5, revised) ---------------------------------------------------------------
+def test_an_unknown_indicator_code_is_quarantined_row_by_row_and_named(env, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    import domain
+    known = domain.codes("indicator")
+    rows = [["period", "unit", "indicator", "value", "source"]]
+    rows += [["2024", "150823", code, "1", "test"] for code in known]
+    rows += [["2024", "150823", "party_briefings", "2", "test"], ["2024H1", "150823", "会议次数", "1", "test"],
+             ["2024", "150823", "150823198503120017", "1", "test"]]     # an identity number is never repeated
+    f = tmp_path / "indicators_codes.csv"
+    with open(f, "w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    code, out = run_cli("ingest", "indicators", f)
+    assert code == 0, out
+    loaded = {c for (c,) in env.query("select indicator from fact_indicators")}
+    assert loaded == set(known)
+    assert {"standing_committee_briefings", "government_briefings", "committee_briefings", "education_bases",
+            "social_worker_registration_rate", "employment_support_rate", "intelligence_case_share"} <= loaded
+    quarantined = env.query("select row_number, columns, reasons from quarantine order by 1")
+    assert [(r, c) for r, c, _ in quarantined] == [(len(known) + n, "indicator") for n in (1, 2, 3)]
+    assert "150823198503120017" not in quarantined[2][2] and "***" in quarantined[2][2]
+    for (_, _, reasons), bad in zip(quarantined, ("party_briefings", "会议次数")):
+        assert bad in reasons and "未知的取值" in reasons and "unknown value" in reasons, reasons
+
+
+@pytest.mark.parametrize("spelling, code", [("非法生产制毒物品", "precursor_production"),
+                                            ("precursor_production", "precursor_production"),
+                                            ("非法买卖/运输制毒物品", "precursor")])
+def test_precursor_production_is_its_own_case_type(env, run_cli, tmp_path, spelling, code):
+    def edit(rows):
+        rows[1][rows[0].index("case_type")] = spelling
+        return rows
+    f = rewrite(fixture("cases"), tmp_path / "cases_precursor.csv", edit=edit)
+    code_, out = run_cli("ingest", "cases", f)
+    assert code_ == 0, out
+    assert env.query("select case_type from fact_cases where source_row = 1") == [(code,)]

@@ -20,6 +20,8 @@ CONTRACT = {  # contract.md §4: relation → required columns
                               "load_mg_day_per_1000"],
     "mart_hair_positivity": ["quarter", "township_code", "subject_group", "substance", "tested", "positive",
                              "positivity_rate"],
+    "mart_hair_samples": ["quarter", "township_code", "subject_group", "samples", "persons", "positive_samples",
+                          "positive_persons", "positivity_rate"],
     "mart_registry_township": ["snapshot_date", "township_code", "existing_users", "out_of_control", "abstinent_3y",
                                "face_check_rate", "info_verified_rate", "community_execution_rate",
                                "users_per_case_worker", "over_listing_threshold"],
