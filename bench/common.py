@@ -53,7 +53,7 @@ def report_child(seconds: float, **extra: float) -> None:
 
 def national_demo(out: Path) -> dict:
     """The national-scale demo extracts, generated once into `out` (kept between runs)."""
-    from pipelines import demo
+    import demo
 
     manifest = out / "manifest.json"
     if manifest.exists():

@@ -114,7 +114,7 @@ def _report(results: list[ingest_mod.FileResult]) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipelines import demo
+    import demo
 
     out = args.out or config.path("data_dir") / "landing"
     demo.generate(out, scale=args.scale, seed=args.seed)

@@ -50,7 +50,7 @@ class DemoWarehouse:
 
 def build_demo(root: Path, scale: str = "county") -> DemoWarehouse:
     """Generate the demo extracts under `root` and ingest every source into `root/wh/warehouse.duckdb`."""
-    from pipelines import demo as demo_mod
+    import demo as demo_mod
     from pipelines.ingest import ingest
 
     d = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")

@@ -76,7 +76,7 @@ def demo_loaded(tmp_path_factory) -> DemoLoad:
     import contextlib
     import os
 
-    from pipelines import demo
+    import demo
 
     root = tmp_path_factory.mktemp("demo")
     values = {"WAREHOUSE_PATH": str(root / "wh.duckdb"), "PSEUDONYM_KEY_FILE": str(root / "secrets" / "key"),

@@ -1,4 +1,4 @@
-"""The demo extracts (pipelines.demo): deterministic, complete, valid except where the manifest says,
+"""The demo extracts (demo): deterministic, complete, valid except where the manifest says,
 and calibrated on domain.md §4. Everything is read back from the files as an ingest would see them."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 import domain
 from domain.identity import problem, sex as id_sex, birth_date as id_birth
-from pipelines.demo import (BLANK_OPTIONAL_SNAPSHOT, END, OPTIONAL_COLUMNS, YEARS, generate, quarter_ends,
+from demo import (BLANK_OPTIONAL_SNAPSHOT, END, OPTIONAL_COLUMNS, YEARS, generate, quarter_ends,
                             year_share)
 
 TODAY = date.today()
@@ -445,7 +445,7 @@ def test_unknown_scale_is_refused(tmp_path):
 def test_national_registry_rows_are_valid():
     """The vectorised national snapshot (small here): valid unique IDs agreeing with sex and birth date."""
     import numpy as np
-    from pipelines.demo import national_registry_frame
+    from demo import national_registry_frame
 
     snapshot = date(2024, 12, 31)
     frame = national_registry_frame(np.random.default_rng(5), 20_000, snapshot, set())

@@ -1,4 +1,4 @@
-"""Synthetic, seeded extracts of all five sources: `python -m pipelines demo`.
+"""Synthetic, seeded extracts of all five sources: `python -m pipelines demo` (or `python -m demo`).
 
 `generate(out, scale, seed)` writes `out/<source>/<files>` in the landing layout (contract.md §2) and
 `out/manifest.json`, which lists every file with its encoding, header language, row count and the rows
