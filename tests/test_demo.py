@@ -7,6 +7,8 @@ import hashlib
 import io
 import re
 import statistics
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -16,9 +18,11 @@ import pytest
 
 import domain
 from domain.identity import problem, sex as id_sex, birth_date as id_birth
-from demo import (BLANK_OPTIONAL_SNAPSHOT, END, OPTIONAL_COLUMNS, YEARS, generate, quarter_ends,
-                            year_share)
+from demo import generate
+from demo.registry import BLANK_OPTIONAL_SNAPSHOT, OPTIONAL_COLUMNS
+from demo.story import END, YEARS, quarter_ends, year_share
 
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
 SOURCES = {"wastewater", "hair", "registry", "cases", "indicators"}
 ZH = {  # contract.md §2: Chinese header → English column
@@ -124,6 +128,37 @@ def test_different_seed_gives_different_files(demo, tmp_path):
     same = [p for p in ours if ours[p] == theirs[p]]
     assert len(same) < len(ours) / 2, same
 
+
+def test_manifest_lists_every_file_written(demo):
+    """Nothing is written that the manifest leaves out, and nothing listed is missing."""
+    root, manifest, _ = demo
+    on_disk = set(digest(root)) - {"manifest.json"}
+    assert on_disk == {f["path"] for f in manifest["files"]}
+
+
+@pytest.mark.parametrize("command", [["demo"], ["pipelines", "demo"]])
+def test_both_commands_write_the_same_bytes(demo, tmp_path, command):
+    """`python -m demo` and `python -m pipelines demo` (contract.md §1) both run the demo package."""
+    root, _, _ = demo
+    done = subprocess.run([sys.executable, "-m", *command, "--out", str(tmp_path), "--seed", "20231"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert str(tmp_path) in done.stdout and "Traceback" not in done.stderr
+    assert digest(tmp_path) == digest(root)
+
+
+def test_national_scale_is_deterministic_and_fully_listed(tmp_path, monkeypatch):
+    """The national layout, shrunk to 20,000 registry rows: the same seed twice gives the same bytes."""
+    import demo.registry
+
+    monkeypatch.setattr(demo.registry, "NATIONAL_REGISTRY_ROWS", 20_000)
+    first = generate(tmp_path / "a", "national", seed=3, progress=False)
+    generate(tmp_path / "b", "national", seed=3, progress=False)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert set(digest(tmp_path / "a")) - {"manifest.json"} == {f["path"] for f in first["files"]}
+    assert {f["path"] for f in first["files"] if f["source"] in ("registry", "wastewater")} == {
+        f"registry/registry_national_{END.isoformat()}.csv", "wastewater/wastewater_national_2024.csv"}
+    assert [f["rows"] for f in first["files"] if f["source"] == "registry"] == [20_000]
 
 def test_all_sources_present_and_manifest_true(demo):
     root, manifest, data = demo
@@ -445,7 +480,7 @@ def test_unknown_scale_is_refused(tmp_path):
 def test_national_registry_rows_are_valid():
     """The vectorised national snapshot (small here): valid unique IDs agreeing with sex and birth date."""
     import numpy as np
-    from demo import national_registry_frame
+    from demo.registry import national_registry_frame
 
     snapshot = date(2024, 12, 31)
     frame = national_registry_frame(np.random.default_rng(5), 20_000, snapshot, set())

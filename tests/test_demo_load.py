@@ -39,7 +39,8 @@ def test_early_warning_evidence_reads_in_words_not_codes(demo_loaded):
 
 def test_the_revised_rules_meet_their_inputs_in_the_warehouse(demo_loaded):
     """Issue 8: the demo loads what every revised rule reads (domain.md §5)."""
-    from demo import BLANK_OPTIONAL_SNAPSHOT, END
+    from demo.registry import BLANK_OPTIONAL_SNAPSHOT
+    from demo.story import END
     q = demo_loaded.query
     types = dict(q("select case_type, count(*) from fact_cases group by 1"))
     assert types["precursor"] >= 1 and types["precursor_production"] >= 1 and types["cultivation"] >= 1
