@@ -160,6 +160,17 @@ def test_national_scale_is_deterministic_and_fully_listed(tmp_path, monkeypatch)
         f"registry/registry_national_{END.isoformat()}.csv", "wastewater/wastewater_national_2024.csv"}
     assert [f["rows"] for f in first["files"] if f["source"] == "registry"] == [20_000]
 
+def test_every_story_parameter_is_used():
+    """demo/story.yaml holds only parameters some source reads: each key is a constant of demo.story
+    used by name in the package."""
+    import demo.story as story
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "demo").glob("*.py"))
+    for key, value in story.STORY.items():
+        name = key.upper()
+        assert getattr(story, name) is value, name
+        assert len(re.findall(rf"\b{name}\b", code)) >= 2, f"{name} is read nowhere"
+
 def test_all_sources_present_and_manifest_true(demo):
     root, manifest, data = demo
     assert manifest["seed"] == 20231 and manifest["scale"] == "county"
