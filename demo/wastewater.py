@@ -12,7 +12,8 @@ import pandas as pd
 from demo.story import (KETAMINE_RISE_FROM, KETAMINE_RISE_PER_YEAR, KETAMINE_RISE_UNTIL, NATIONAL_SITES,
                         NATIONAL_WW_MEDIAN_FACTOR, NATIONAL_YEAR, START, WW_BASE_LOAD, WW_BELOW_LOQ_SPELLINGS,
                         WW_FLOW_SD, WW_LAB, WW_LOQ_NG_L, WW_NOISE_SD, WW_POPULATION_GROWTH, WW_SITES, WW_TREND_PER_YEAR,
-                        WW_WEEKEND, YEARS, fmt_number, quarter_ends, shares, source_np_rng, source_rng, township_weights)
+                        WW_WEEKEND, YEARS, fmt_number, quarter_ends, shares, source_np_rng, source_rng,
+                        township_weights)
 from demo.write import COLUMNS, Style, Table, render
 
 
