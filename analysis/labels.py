@@ -1,31 +1,17 @@
-"""The reader's language and every label shown: i18n keys for text, domain labels for codes.
+"""Every label shown: i18n keys for text, domain labels for codes.
 
-Pure functions take `lang` explicitly (tests call them); `tr()` and `lang()` read the current session.
+Functions take `lang` explicitly; the session's language (`lang()`, `tr()`) is the app's: `dashboard.text`.
 """
 from __future__ import annotations
-
-import streamlit as st
 
 import domain
 import i18n
 
 LANGS = i18n.LANGS
-LANG_KEY = "f_lang"
 
 
 def parse_lang(value: object) -> str:
     return value if value in LANGS else i18n.DEFAULT_LANG
-
-
-def lang() -> str:
-    """The session's language: the switch in the sidebar, first set from `?lang=` in the URL."""
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = parse_lang(st.query_params.get("lang"))
-    return parse_lang(st.session_state[LANG_KEY])
-
-
-def tr(key: str, **values: object) -> str:
-    return i18n.t(key, lang(), **values)
 
 
 def has(key: str) -> bool:

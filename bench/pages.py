@@ -42,13 +42,9 @@ def national(data: Path, work: Path) -> None:
 
 
 def clear_caches() -> None:
-    import streamlit as st
-
-    from dashboard import db
+    from analysis import db
 
     db.clear_caches()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def measure(repeat: int) -> list[list[object]]:

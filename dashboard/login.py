@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 import config
+from analysis.access import ANONYMOUS, User
 from dashboard import audit, users
-from dashboard.access import ANONYMOUS, User
 from dashboard.text import tr
 
 USER_KEY, PAGE_KEY = "_user", "_audited_page"

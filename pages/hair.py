@@ -1,7 +1,8 @@
 """毛发检测 Hair tests: positivity by quarter, subject group, township and substance."""
 import streamlit as st
 
-from dashboard import fmt, hair, ui
+from analysis import fmt, hair
+from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
 
