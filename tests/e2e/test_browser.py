@@ -31,6 +31,8 @@ ARTIFACTS = Path(config.ROOT) / "tests" / "artifacts"
 SEAT = "150823100"
 PAGES = [p.key for p in nav.PAGES]
 
+pytestmark = pytest.mark.slow     # a real browser: left out of `make test-fast`
+
 
 def require_browser() -> None:
     if CHROMIUM.exists():
