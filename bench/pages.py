@@ -3,7 +3,7 @@ county demo and on the national-scale demo.
 
     python -m bench.pages [--scales county,national] [--data DIR] [--repeat N]
 
-cold: the app's caches emptied (cached connection and query results: `st.cache_data` / `st.cache_resource`),
+cold: the caches emptied (`analysis.db`'s connections and query results, `clear_caches()`),
       then a new session opens the page — the first visitor after a load. Python modules stay imported.
 warm: the same session re-runs the page (a filter change that hits cached results), best of N.
 Each figure is the whole script run of `app.py` with the page: frame, sidebar, queries, charts, tables.
