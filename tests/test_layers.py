@@ -55,3 +55,39 @@ def test_no_questions_module_imports_the_face(path):
 
 def test_the_scan_sees_every_questions_module():
     assert {"db", "filters", "access", "cases", "overview", "quality"} <= {p.stem for p in ANALYSIS}
+
+
+# --- analysis.db's cache, without Streamlit ---------------------------------------------------------------
+def _publish(path: Path, version: str) -> None:
+    """A tiny warehouse file at `path` (written aside, then moved in as a load publishes)."""
+    import duckdb
+
+    aside = path.with_suffix(".new")
+    with duckdb.connect(str(aside)) as con:
+        con.execute("create table warehouse_meta (key varchar, value varchar)")
+        con.execute("insert into warehouse_meta values ('version', ?), ('published_at', null)", [version])
+    os.replace(aside, path)
+
+
+def test_a_result_is_kept_per_version_and_handed_out_as_a_copy(tmp_path, monkeypatch):
+    from analysis import db
+
+    live = tmp_path / "wh.duckdb"
+    _publish(live, "v1")
+    monkeypatch.setenv("WAREHOUSE_PATH", str(live))
+    first = db.query("select value from warehouse_meta where key = ?", ["version"])
+    first.loc[0, "value"] = "changed by a caller"
+    assert db.query("select value from warehouse_meta where key = ?", ["version"]).loc[0, "value"] == "v1"
+    _publish(live, "v2")                                   # a new version is read without a restart
+    assert db.meta().version == "v2"
+    db.clear_caches()
+
+
+def test_the_cache_keeps_only_the_most_recent_entries():
+    from analysis.db import Lru
+
+    made: list[str] = []
+    kept: Lru[str] = Lru(2)
+    for key in ("a", "b", "a", "c", "a", "b"):
+        kept.get(key, lambda k=key: made.append(k) or k.upper())
+    assert made == ["a", "b", "c", "b"]                    # "b" was the least recently used when "c" came
