@@ -1,5 +1,5 @@
-"""The layers (issue 10): the questions (`analysis`), the briefings and the command lines load no Streamlit;
-only the app's face (`dashboard`, `pages`, `app.py`) does."""
+"""The layers (issue 10): the questions (`analysis`), the briefings and the command lines (`pipelines`,
+`briefings`, `dashboard.users`) load no Streamlit; only the app's face (`dashboard`, `pages`, `app.py`) does."""
 from __future__ import annotations
 
 import ast
@@ -14,7 +14,7 @@ import config
 
 ROOT = Path(config.ROOT)
 ANALYSIS = sorted(ROOT.glob("analysis/*.py"))
-HEADLESS = ["briefings", "briefings.content", "briefings.cli", "pipelines", "pipelines.cli",
+HEADLESS = ["briefings", "briefings.content", "briefings.cli", "pipelines", "pipelines.cli", "dashboard.users",
             *(f"analysis.{p.stem}" if p.stem != "__init__" else "analysis" for p in ANALYSIS)]
 
 
