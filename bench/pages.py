@@ -83,6 +83,9 @@ def main() -> None:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    # AppTest sets its session state outside a script run, and Streamlit (which resets its loggers' levels
+    # when it reads its config) warns "missing ScriptRunContext" for every page opened: that logger is off.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     out = []
     notes = []
     for scale in args.scales.split(","):
