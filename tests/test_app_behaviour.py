@@ -16,11 +16,10 @@ import pytest
 import config
 import i18n
 from analysis import fmt, registry, targets
-from dashboard import audit, downloads, nav, users
 from analysis.access import Scope, User
 from analysis.filters import Filters
-from tests.app_helpers import (assert_healthy, copy_warehouse, demo, demo_build, metric, open_app,  # noqa: F401
-                               open_page, texts, use)
+from dashboard import audit, downloads, nav, users
+from tests.app_helpers import assert_healthy, copy_warehouse, metric, open_app, open_page, texts, use
 
 SEAT = "150823100"
 ROOT = Path(config.ROOT)

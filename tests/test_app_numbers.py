@@ -10,7 +10,7 @@ import pytest
 import i18n
 from analysis import fmt
 from analysis.labels import label
-from tests.app_helpers import demo, demo_build, frame, metric, metrics, number, open_page, texts  # noqa: F401
+from tests.app_helpers import frame, metric, metrics, number, open_page, texts
 
 SEAT = "150823100"        # 乌拉山镇, the banner seat: most users, a wastewater plant
 DASHETA = "150823105"     # 大佘太镇: a plant of its own

@@ -11,10 +11,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from analysis import fmt
 from briefings import archive, cli, content, period as period_mod, suppress
 from briefings.period import PeriodError
-from analysis import fmt
-from tests.app_helpers import demo, demo_build  # noqa: F401
 
 ISSUED = "2024-10-08"
 

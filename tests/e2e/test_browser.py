@@ -22,7 +22,7 @@ import pytest
 import config
 import i18n
 from dashboard import nav
-from tests.app_helpers import DemoWarehouse, copy_warehouse, demo_build  # noqa: F401
+from tests.app_helpers import DemoWarehouse, copy_warehouse
 from tests.conftest import fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
