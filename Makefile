@@ -52,9 +52,10 @@ run: demo-warehouse
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q
 
-## The quick tier for the working loop: everything but the browser and national-scale tests.
+## The quick tier for the working loop: everything but the browser and national-scale tests, on two
+## workers (pytest-xdist); a test file stays on one worker, so its module fixtures are built once.
 test-fast: install-dev
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 bench: install-dev
 	$(BIN)/python -m bench
