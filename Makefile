@@ -1,4 +1,4 @@
-# The two set-up commands of the README: `make run` and `make test`. Both work on a fresh machine.
+# The set-up commands of the README: `make run`, `make test` and `make test-fast`. All work on a fresh machine.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ WAREHOUSE_PATH ?= warehouse/warehouse.duckdb
 DATA_DIR ?= data
 export WAREHOUSE_PATH DATA_DIR
 
-.PHONY: run test install install-dev system-deps briefing-deps demo-warehouse bench clean
+.PHONY: run test test-fast install install-dev system-deps briefing-deps demo-warehouse bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ run: demo-warehouse
 
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q
+
+## The quick tier for the working loop: everything but the browser and national-scale tests, on two
+## workers (pytest-xdist); a test file stays on one worker, so its module fixtures are built once.
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 bench: install-dev
 	$(BIN)/python -m bench

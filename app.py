@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, filters, login, nav, ui
+from analysis import db, filters
+from dashboard import login, nav, sidebar, ui
 from dashboard.text import tr
 
 st.set_page_config(page_title="毒情监测预警 · 乌拉特前旗", page_icon=":material/monitoring:", layout="wide")
 
-lang = filters.language_switch()
+lang = sidebar.language_switch()
 user = login.user()            # the sign-in form, in local mode, until someone signs in
 pages = {spec.key: st.Page(spec.file, title=tr(spec.title_key), icon=spec.icon, url_path=spec.key,
                            default=spec.key == nav.PAGES[0].key)
@@ -21,7 +22,7 @@ pages = {spec.key: st.Page(spec.file, title=tr(spec.title_key), icon=spec.icon, 
 current = st.navigation(list(pages.values()))
 
 try:
-    view_filters = filters.sidebar(user.scope)
+    view_filters = sidebar.sidebar(user.scope)
 except db.WarehouseMissing as missing:
     st.title(tr("app.title"))
     st.warning(tr("state.no_warehouse", path=str(missing)), icon=":material/database:")
@@ -32,7 +33,7 @@ if view_filters is None:
     st.info(tr("state.no_data"), icon=":material/inbox:")
     st.stop()
 
-goto = st.session_state.pop(filters.GOTO_KEY, None)
+goto = st.session_state.pop(sidebar.GOTO_KEY, None)
 if goto in pages and current.url_path != goto:
     st.switch_page(pages[goto], query_params=filters.to_params(view_filters, lang))
 

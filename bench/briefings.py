@@ -54,9 +54,6 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "drugwatch-bench-national")
     parser.add_argument("--period", default="2024Q4")
     args = parser.parse_args()
-    import logging
-
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     rows = []
     for scale in args.scales.split(","):
         work = Path(tempfile.mkdtemp(prefix=f"bench-briefings-{scale}-"))

@@ -3,7 +3,7 @@ county demo and on the national-scale demo.
 
     python -m bench.pages [--scales county,national] [--data DIR] [--repeat N]
 
-cold: the app's caches emptied (cached connection and query results: `st.cache_data` / `st.cache_resource`),
+cold: the caches emptied (`analysis.db`'s connections and query results, `clear_caches()`),
       then a new session opens the page — the first visitor after a load. Python modules stay imported.
 warm: the same session re-runs the page (a filter change that hits cached results), best of N.
 Each figure is the whole script run of `app.py` with the page: frame, sidebar, queries, charts, tables.
@@ -42,13 +42,9 @@ def national(data: Path, work: Path) -> None:
 
 
 def clear_caches() -> None:
-    import streamlit as st
-
-    from dashboard import db
+    from analysis import db
 
     db.clear_caches()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def measure(repeat: int) -> list[list[object]]:
@@ -87,6 +83,9 @@ def main() -> None:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
+    # AppTest sets its session state outside a script run, and Streamlit (which resets its loggers' levels
+    # when it reads its config) warns "missing ScriptRunContext" for every page opened: that logger is off.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     out = []
     notes = []
     for scale in args.scales.split(","):

@@ -57,7 +57,7 @@ def publish(period: Period, audience: str, lang: str, formats: list[str], out: P
     `step(name)` is called as each stage finishes ("content", then each format), for a progress display;
     `notes` are the office's own items (`content.build`).
     """
-    from briefings import content   # the dashboard's query layer: imported only when a briefing is built
+    from briefings import content   # the warehouse's questions (analysis): imported only when a briefing is built
 
     out.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=out))

@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from analysis import fmt  # noqa: E402
+from analysis.labels import label  # noqa: E402
 from briefings import fonts  # noqa: E402
-from dashboard import fmt  # noqa: E402
-from dashboard.text import label  # noqa: E402
 
 SIZE_CM = (15, 7.5)
 DPI = 300

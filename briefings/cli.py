@@ -7,7 +7,6 @@ and English. Where the files go and how they are archived: `briefings.archive`.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -70,10 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    # The dashboard's query layer caches with Streamlit, whose cache warns on every use when no app is
-    # running ("No runtime found"): true, and expected here. Streamlit resets its loggers' levels when it
-    # reads its config, so that one logger is switched off instead.
-    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     try:
         return build(args)
     except (UsageError, period_mod.PeriodError) as exc:

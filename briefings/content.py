@@ -1,7 +1,7 @@
 """What a briefing says for a period, from the live warehouse: the usual five parts of a county briefing
 (一、总体毒情 … 五、下一步工作, domain.md §7), charts and annexed tables.
 
-The figures come from the same query functions the dashboard uses (`dashboard.registry`, `.cases`, ...), so
+The figures come from the same query functions the dashboard uses (`analysis.registry`, `.cases`, ...), so
 a briefing and the app never disagree. A public briefing hides small counts below banner level
 (`briefings.suppress`) and leaves out township-level early warnings.
 """
@@ -17,13 +17,13 @@ import pandas as pd
 import config
 import domain
 import i18n
+from analysis import cases, db, fmt, hair, overview, registry, targets, townships, wastewater
+from analysis.access import WHOLE_BANNER
+from analysis.filters import Filters, quarter_from_index, quarter_index
+from analysis.labels import label
 from briefings import charts, fonts, suppress
 from briefings.model import Briefing, Chart, Section, Table
 from briefings.period import Period
-from dashboard import cases, db, fmt, hair, overview, registry, targets, townships, wastewater
-from dashboard.access import WHOLE_BANNER
-from dashboard.filters import Filters, quarter_from_index, quarter_index
-from dashboard.text import label
 
 PUBLIC_ALERTS = {"listing", "rising"}       # alert kinds a public briefing may name
 INTERNAL_ALERTS = {"listing", "rising", "missing_tests", "warning"}

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 import i18n
-from dashboard.filters import Filters, quarter_end, shift_years
+from analysis.filters import Filters, quarter_end, shift_years
 
 PATTERN = re.compile(r"^(\d{4})(?:(Q[1-4])|(H[12]))?$")
 ZH_NUMERALS = "一二三四"

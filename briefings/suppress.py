@@ -8,7 +8,7 @@ everything. The threshold is the setting `briefing_public_min_count`.
 from __future__ import annotations
 
 import config
-from dashboard import fmt
+from analysis import fmt
 
 
 def threshold() -> int:

@@ -1,16 +1,11 @@
-"""The dashboard's logic, kept out of the page files (pages/*.py only lay out what these modules return).
+"""The app's face: what a reader sees and clicks (the figures themselves come from `analysis`; pages/*.py
+only lay out what those modules return).
 
     nav        the one register of pages: title, icon, roles allowed, sources
-    access     the user, roles and township scope (every query takes a Scope)
-    db         the cached read-only connection, keyed on the warehouse file's identity; cached queries
-    filters    period / township / substance filters, kept in the URL; the sidebar
-    where      the WHERE clause every query shares
-    overview, wastewater, hair, registry, cases, townships, quality, targets
-               one module of queries per subject, each reading the warehouse's marts
-    present    codes → labels, snake_case → translated headers with units
+    sidebar    the period / township / substance widgets kept in the URL; the language switch
+    text       the reader's language from the session: `lang()`, `tr()`
+    login      who is signed in (`auth_mode`); users: the local accounts and their command line; audit: the log
     charts     the one chart and table helper: Plotly with a CJK font, CSV and XLSX downloads, drill-down
     downloads  CSV (UTF-8 with BOM) and XLSX bytes
-    fmt        numbers, rates, dates and changes for a Chinese or English reader
-    text       the reader's language and labels (i18n catalogue, domain vocabularies)
     ui         the frame of every page: title, data as of, sections that fail gently, metrics, sources
 """

@@ -15,10 +15,11 @@ import streamlit as st
 
 import config
 
+from analysis.labels import CODE_KINDS, label
+from analysis.present import CODE_COLUMN, header, present, visible
 from dashboard import downloads
-from dashboard.filters import drill_to_township
-from dashboard.present import CODE_COLUMN, header, present, visible
-from dashboard.text import CODE_KINDS, label, lang, tr
+from dashboard.sidebar import drill_to_township
+from dashboard.text import lang, tr
 
 # Chinese first: Noto CJK (Linux), Microsoft YaHei (Windows), PingFang (macOS); browsers pick per glyph.
 FONT_FAMILY = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '

@@ -14,8 +14,8 @@ import math
 import streamlit as st
 
 import config
+from analysis.access import ANONYMOUS, User
 from dashboard import audit, lockout, users
-from dashboard.access import ANONYMOUS, User
 from dashboard.text import tr
 
 log = logging.getLogger(__name__)

@@ -1,20 +1,12 @@
-"""The reader's language and every label shown: i18n keys for text, domain labels for codes.
-
-Pure functions take `lang` explicitly (tests call them); `tr()` and `lang()` read the current session.
-"""
+"""The reader's language, from the session: `lang()` and `tr()` (labels of codes: `analysis.labels`)."""
 from __future__ import annotations
 
 import streamlit as st
 
-import domain
 import i18n
+from analysis.labels import parse_lang
 
-LANGS = i18n.LANGS
 LANG_KEY = "f_lang"
-
-
-def parse_lang(value: object) -> str:
-    return value if value in LANGS else i18n.DEFAULT_LANG
 
 
 def lang() -> str:
@@ -26,34 +18,3 @@ def lang() -> str:
 
 def tr(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
-
-
-def has(key: str) -> bool:
-    return key in i18n.catalogue()
-
-
-# Which vocabulary a column's codes come from, for display.
-CODE_KINDS = {
-    "township_code": "township", "substance": "substance", "drug": "substance", "primary_drug": "substance",
-    "subject_group": "subject_group", "case_type": "case_type", "control_status": "control_status",
-    "risk_level": "risk_level", "sex": "sex", "category": "category", "indicator": "indicator",
-    "source": "source", "status": "status", "target": "target", "event": "event",
-    "expected_direction": "direction", "level": "level", "trend": "trend", "day_class": "day_class",
-    "measure": "measure", "group": "mix", "result": "result", "kind": "kind", "seizure_unit": "unit",
-    "measurement": "loq",
-}
-
-
-def label(kind: str, code: object, lang: str) -> str:
-    """Display label of a code: domain vocabularies first, then the app's catalogue (`<kind>.<code>`)."""
-    if code is None or (isinstance(code, float) and code != code):
-        return "—"
-    text = str(code)
-    try:
-        found = domain.labels(kind).get(text)
-    except KeyError:
-        found = None
-    if found is not None:
-        return found.zh if lang == "zh" else found.en
-    key = f"{kind}.{text}"
-    return i18n.t(key, lang) if has(key) else text

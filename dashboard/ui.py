@@ -12,13 +12,16 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import i18n
 
-from dashboard import db, filters, fmt, nav, quality
-from dashboard.access import Scope, User
+from analysis import db, filters, fmt, quality
+from analysis.access import Scope, User
+from analysis.filters import Filters
+from analysis.labels import label
+from analysis.present import present
+from analysis.targets import OutOfScope, arrow
+from dashboard import nav
 from dashboard.charts import table
-from dashboard.filters import GOTO_KEY, Filters
-from dashboard.present import present
-from dashboard.targets import OutOfScope, arrow
-from dashboard.text import label, lang, tr
+from dashboard.sidebar import GOTO_KEY, TOWNS_KEY
+from dashboard.text import lang, tr
 
 log = logging.getLogger(__name__)
 VIEW_KEY = "_view"
@@ -209,7 +212,7 @@ def township_picker(f: Filters, scope: Scope) -> None:
 
 def _picked() -> None:
     code = st.session_state.get(PICK_KEY)
-    st.session_state[filters.TOWNS_KEY] = [code] if code else []
+    st.session_state[TOWNS_KEY] = [code] if code else []
 
 
 def township_metrics(row: pd.Series) -> None:

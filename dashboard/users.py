@@ -28,7 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 import config
 import domain
 import i18n
-from dashboard.access import ROLES, User
+from analysis.access import ROLES, User
 
 _HASHER = PasswordHasher()
 

@@ -10,7 +10,8 @@ import streamlit as st
 import i18n
 
 from briefings import archive, content, period as period_mod, suppress
-from dashboard import filters, login, ui
+from analysis import filters
+from dashboard import login, ui
 from dashboard.charts import table
 from dashboard.text import tr
 

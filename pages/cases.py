@@ -1,7 +1,8 @@
 """案件打击 Cases: cases and seizures by quarter, type and drug; target cases; outflow suspects."""
 import streamlit as st
 
-from dashboard import cases, fmt, ui
+from analysis import cases, fmt
+from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
 

@@ -2,7 +2,8 @@
 items (sample × substance, 检测项次) by substance."""
 import streamlit as st
 
-from dashboard import fmt, hair, ui
+from analysis import fmt, hair
+from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
 

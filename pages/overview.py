@@ -1,7 +1,8 @@
 """态势总览 Overview: the six targets, the five never-events, four-up-four-down, headline numbers, alerts."""
 import streamlit as st
 
-from dashboard import cases, fmt, hair, overview, registry, targets, ui, wastewater
+from analysis import cases, fmt, hair, overview, registry, targets, wastewater
+from dashboard import ui
 from dashboard.charts import table
 from dashboard.text import tr
 

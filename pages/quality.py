@@ -6,10 +6,12 @@ import streamlit as st
 
 import i18n
 
-from dashboard import fmt, quality, ui
+from analysis import fmt, quality
+from analysis.labels import label
+from dashboard import ui
 from dashboard.charts import Chart, show, table
-from dashboard.targets import OutOfScope
-from dashboard.text import label, tr
+from analysis.targets import OutOfScope
+from dashboard.text import tr
 
 v = ui.page("quality")
 f, scope = v.filters, v.scope

@@ -2,7 +2,8 @@
 Aggregates only: no person appears on this page."""
 import streamlit as st
 
-from dashboard import fmt, registry, ui
+from analysis import fmt, registry
+from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
 

@@ -3,7 +3,8 @@ import streamlit as st
 
 import i18n
 
-from dashboard import fmt, registry, townships, ui
+from analysis import fmt, registry, townships
+from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
 

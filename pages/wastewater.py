@@ -2,10 +2,12 @@
 import streamlit as st
 
 import config
-from dashboard import fmt, ui
-from dashboard import wastewater as ww
+from analysis import fmt
+from analysis import wastewater as ww
+from analysis.labels import label
+from dashboard import ui
 from dashboard.charts import Chart, show, table
-from dashboard.text import label, tr
+from dashboard.text import tr
 
 v = ui.page("wastewater")
 f, scope = v.filters, v.scope

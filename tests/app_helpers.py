@@ -2,8 +2,8 @@
 
 The demo warehouse is built once (demo extracts of every source, each ingested with
 `pipelines.ingest.ingest`) under a private WAREHOUSE_PATH; tests that change a warehouse work on a copy
-(`copy_warehouse`). Test modules import the fixtures they use from here:
-`from tests.app_helpers import demo, demo_build  # noqa: F401`.
+(`copy_warehouse`). `tests/conftest.py` registers the fixtures `demo_build` and `demo` once for every test
+module: a module that imported them itself would get its own session fixture and build the demo again.
 """
 from __future__ import annotations
 

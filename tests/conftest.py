@@ -12,6 +12,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.sources import sources
+from tests.app_helpers import demo, demo_build  # noqa: F401  (one demo warehouse for the whole session)
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,11 +15,11 @@ import pytest
 
 import config
 import i18n
-from dashboard import audit, downloads, fmt, nav, registry, targets, users
-from dashboard.access import Scope, User
-from dashboard.filters import Filters
-from tests.app_helpers import (assert_healthy, copy_warehouse, demo, demo_build, metric, open_app,  # noqa: F401
-                               open_page, texts, use)
+from analysis import fmt, registry, targets
+from analysis.access import Scope, User
+from analysis.filters import Filters
+from dashboard import audit, downloads, nav, users
+from tests.app_helpers import assert_healthy, copy_warehouse, metric, open_app, open_page, texts, use
 
 SEAT = "150823100"
 ROOT = Path(config.ROOT)
@@ -60,7 +60,8 @@ def test_every_app_string_has_both_languages_with_the_same_placeholders(key):
 
 def test_every_string_the_app_asks_for_is_in_the_catalogue():
     used = set()
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").glob("*.py")]:
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dashboard").glob("*.py"),
+                 *(ROOT / "analysis").glob("*.py")]:
         src = path.read_text("utf-8")
         used |= set(re.findall(r"""\b(?:tr|_t|i18n\.t)\(\s*["']([\w.]+)["']""", src))
         used |= {f"chart.{m}" for m in re.findall(r"""(?:Chart|\btable)\(\s*["'](\w+)["']""", src)}

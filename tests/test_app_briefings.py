@@ -6,7 +6,7 @@ import json
 
 import i18n
 from briefings import archive
-from tests.app_helpers import assert_healthy, demo, demo_build, frame, open_page, texts  # noqa: F401
+from tests.app_helpers import assert_healthy, frame, open_page, texts
 
 
 def test_headline_figures_equal_the_marts(demo):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import config
-from tests.app_helpers import copy_warehouse, demo_build, metric, number, open_page, use  # noqa: F401
+from tests.app_helpers import copy_warehouse, metric, number, open_page, use
 from tests.conftest import fixture
 
 

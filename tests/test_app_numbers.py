@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 import i18n
-from dashboard import fmt
-from dashboard.text import label
-from tests.app_helpers import demo, demo_build, frame, metric, metrics, number, open_page, texts  # noqa: F401
+from analysis import fmt
+from analysis.labels import label
+from tests.app_helpers import frame, metric, metrics, number, open_page, texts
 
 SEAT = "150823100"        # 乌拉山镇, the banner seat: most users, a wastewater plant
 DASHETA = "150823105"     # 大佘太镇: a plant of its own
@@ -167,9 +167,9 @@ def test_cases_match_the_marts_and_follow_the_period(demo, lang):
 
 
 def test_cases_outflow_three_year_average_is_the_year_mart(demo):
-    from dashboard import cases
-    from dashboard.access import WHOLE_BANNER
-    from dashboard.filters import Filters
+    from analysis import cases
+    from analysis.access import WHOLE_BANNER
+    from analysis.filters import Filters
 
     years = cases.by_year(Filters("2024Q1", "2024Q4"), WHOLE_BANNER).dropna(subset=["outflow_3y_avg"])
     expected = dict(demo.query("select year, outflow_3y_avg from mart_cases_year where outflow_3y_avg is not null "

@@ -9,7 +9,7 @@ import pytest
 
 import i18n
 from dashboard import nav
-from tests.app_helpers import assert_healthy, demo, demo_build, open_page, texts, walk  # noqa: F401
+from tests.app_helpers import assert_healthy, open_page, texts, walk
 
 PAGES = [p.key for p in nav.PAGES]
 SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")

@@ -11,10 +11,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from analysis import fmt
 from briefings import archive, cli, content, period as period_mod, suppress
 from briefings.period import PeriodError
-from dashboard import fmt
-from tests.app_helpers import demo, demo_build  # noqa: F401
 
 ISSUED = "2024-10-08"
 
@@ -210,13 +209,13 @@ def test_a_failing_renderer_leaves_no_half_briefing(demo, tmp_path, run, monkeyp
 
 
 def test_a_briefing_reads_one_version_even_if_a_load_publishes_meanwhile(demo, tmp_path, monkeypatch):
-    """`dashboard.db.pinned`: every query of the block reads the version live when it began."""
+    """`analysis.db.pinned`: every query of the block reads the version live when it began."""
     import os
     import shutil
 
     import duckdb
 
-    from dashboard import db
+    from analysis import db
 
     live, newer = tmp_path / "wh.duckdb", tmp_path / "newer.duckdb"
     shutil.copyfile(demo.warehouse, live)

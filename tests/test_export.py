@@ -9,7 +9,6 @@ import duckdb
 import pytest
 
 from pipelines import cli
-from tests.app_helpers import demo, demo_build  # noqa: F401
 from warehouse import export as export_mod
 
 ID = re.compile(r"\d{17}[\dX]")

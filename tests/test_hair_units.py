@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 import i18n
-from dashboard import fmt
-from dashboard.present import header
+from analysis import fmt
+from analysis.present import header
 from tests.app_helpers import demo, demo_build, frame, metric, number, open_page, texts  # noqa: F401
 from tests.marts_helpers import BANNER, DASHETA, SEAT, hair_row, load, person_id, query
 
@@ -153,9 +153,9 @@ def test_persons_of_a_year_so_far_are_distinct_people_and_other_periods_say_so(e
     # a is tested (and positive) in Q1 and Q3: new in Q1 only, so the year has 2 persons and 1 positive person
     assert rows == [("2024Q1", 1, 1, 1, 1), ("2024Q3", 2, 1, 1, 0)]
     year = dict(zip(("persons", "positive_persons"), (2, 1)))
-    from dashboard import hair
-    from dashboard.access import WHOLE_BANNER
-    from dashboard.filters import Filters
+    from analysis import hair
+    from analysis.access import WHOLE_BANNER
+    from analysis.filters import Filters
     totals = hair.totals(Filters("2024Q1", "2024Q4"), WHOLE_BANNER)
     assert {k: totals[k] for k in year} == year
     assert hair.totals(Filters("2024Q3", "2024Q3"), WHOLE_BANNER)["persons"] == 2

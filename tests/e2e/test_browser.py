@@ -22,7 +22,7 @@ import pytest
 import config
 import i18n
 from dashboard import nav
-from tests.app_helpers import DemoWarehouse, copy_warehouse, demo_build  # noqa: F401
+from tests.app_helpers import DemoWarehouse, copy_warehouse
 from tests.conftest import fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +30,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 ARTIFACTS = Path(config.ROOT) / "tests" / "artifacts"
 SEAT = "150823100"
 PAGES = [p.key for p in nav.PAGES]
+
+pytestmark = pytest.mark.slow     # a real browser: left out of `make test-fast`
 
 
 def require_browser() -> None:

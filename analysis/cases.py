@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import db
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.where import Where
+from analysis import db
+from analysis.access import Scope
+from analysis.filters import Filters
+from analysis.where import Where
 
 MART = "mart_cases_quarter"
 TOTALS = ", ".join(f"coalesce(sum({c}), 0)::bigint as {c}" for c in (

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 import domain
-from dashboard import db
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.where import Where
+from analysis import db
+from analysis.access import Scope
+from analysis.filters import Filters
+from analysis.where import Where
 
 SAMPLES = "mart_hair_samples"
 ITEMS = "mart_hair_positivity"

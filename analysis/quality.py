@@ -11,10 +11,10 @@ from datetime import date
 import pandas as pd
 
 import config
-from dashboard import db
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.where import Where
+from analysis import db
+from analysis.access import Scope
+from analysis.filters import Filters
+from analysis.where import Where
 
 SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
 PERSON_SOURCES = ("hair", "registry")

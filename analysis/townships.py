@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 
 import domain
-from dashboard import db, hair, registry
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.where import Where
+from analysis import db, hair, registry
+from analysis.access import Scope
+from analysis.filters import Filters
+from analysis.where import Where
 
 OPERATORS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "=": op.eq}
 CHECK_COLUMNS = {"registry:existing_users": "existing_users", "registry:out_of_control": "out_of_control",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 import domain
-from dashboard import db
-from dashboard.access import Scope
-from dashboard.filters import Filters
-from dashboard.text import label
-from dashboard.where import Where
+from analysis import db
+from analysis.access import Scope
+from analysis.filters import Filters
+from analysis.labels import label
+from analysis.where import Where
 
 QUARTERLY = "mart_wastewater_quarterly"
 LOADS = "mart_wastewater_loads"

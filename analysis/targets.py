@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import db
-from dashboard.access import Scope
+from analysis import db
+from analysis.access import Scope
 
 
 class OutOfScope(Exception):

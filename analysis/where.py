@@ -1,8 +1,8 @@
 """The WHERE clause every query shares: period, townships (within the user's scope) and substances."""
 from __future__ import annotations
 
-from dashboard.access import Scope
-from dashboard.filters import Filters
+from analysis.access import Scope
+from analysis.filters import Filters
 
 
 class Where:

@@ -8,7 +8,7 @@ import pandas as pd
 
 import config
 import i18n
-from dashboard.text import CODE_KINDS, label
+from analysis.labels import CODE_KINDS, label
 
 CODE_COLUMN = "__code"   # the township code behind a drillable row; never shown or downloaded
 

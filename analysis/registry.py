@@ -11,9 +11,9 @@ from datetime import date
 import pandas as pd
 
 import domain
-from dashboard import db
-from dashboard.access import Scope
-from dashboard.filters import Filters
+from analysis import db
+from analysis.access import Scope
+from analysis.filters import Filters
 
 MART = "mart_registry_township"
 COUNTS = ("registered", "existing_users", "abstinent_3y", "deceased", "emigrated", "community_detox",

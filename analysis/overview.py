@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import i18n
-from dashboard import db, fmt, quality, registry, townships, wastewater
-from dashboard.access import Scope
-from dashboard.filters import Filters, quarter_index
-from dashboard.text import label
+from analysis import db, fmt, quality, registry, townships, wastewater
+from analysis.access import Scope
+from analysis.filters import Filters, quarter_index
+from analysis.labels import label
 
 
 @dataclass(frozen=True)

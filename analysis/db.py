@@ -1,4 +1,4 @@
-"""The app's read-only view of the warehouse.
+"""The read-only view of the warehouse, for the app, the briefings and anything else that asks.
 
 Publishing replaces the warehouse file with `os.replace`, so the file's identity (inode + mtime) says which
 version is live. The cached connection is keyed on that identity: the first query after a load opens the new
@@ -8,21 +8,25 @@ DuckDB keeps one database instance per path in a process, and `connect(path, rea
 older connection is open hands back the old instance (stale data). So each identity gets its own in-memory
 instance with the file ATTACHed read-only: two versions can be open side by side. Every query takes its own
 cursor (`con.cursor()`): DuckDB raises "connection is busy" when threads share one connection.
+
+Connections and results are kept in small bounded LRU maps keyed on the identity (no Streamlit: a command
+line briefing uses the same cache); a result is handed out as a copy, so a caller may change it freely.
 """
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
-import streamlit as st
 
 import warehouse
 
@@ -62,8 +66,48 @@ def identity(path: Path | None = None) -> Identity:
     return Identity(str(path), st_.st_ino, st_.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+V = TypeVar("V")
+
+
+class Lru(Generic[V]):
+    """A bounded least-recently-used map, safe across threads (Streamlit serves each session from one).
+
+    `get(key, make)` returns the kept value or keeps `make()`; `make` runs outside the lock, so a slow query
+    never holds up the others (two threads asking for the same new key may both compute it once)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CONNECTIONS: Lru[duckdb.DuckDBPyConnection] = Lru(2)
+_RESULTS: Lru[pd.DataFrame] = Lru(1024)
+_RELATIONS: Lru[frozenset[str]] = Lru(8)
+
+
 def _connection(ident: Identity) -> duckdb.DuckDBPyConnection:
+    return _CONNECTIONS.get(ident, lambda: _attach(ident))
+
+
+def _attach(ident: Identity) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"attach '{ident.path}' as {ALIAS} (read_only)")
     return con
@@ -93,11 +137,10 @@ def cursor(ident: Identity) -> duckdb.DuckDBPyConnection:
 _MISSING = re.compile(r"Table with name (\w+) does not exist")
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _query(ident: Identity, sql: str, params: tuple) -> pd.DataFrame:
+def _run(ident: Identity, sql: str, params: tuple) -> pd.DataFrame:
     cur = cursor(ident)
     try:
-        return cur.execute(sql, list(params)).df()
+        return cur.execute(sql, [list(p) if isinstance(p, tuple) else p for p in params]).df()
     except duckdb.CatalogException as exc:
         found = _MISSING.search(str(exc))
         if found:
@@ -108,15 +151,16 @@ def _query(ident: Identity, sql: str, params: tuple) -> pd.DataFrame:
 
 
 def query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
-    """Run a read query on the live version (results cached per version)."""
-    return _query(identity(), sql, tuple(_hashable(p) for p in params))
+    """Run a read query on the live version (results cached per version; each call gets its own copy)."""
+    ident, key = identity(), tuple(_hashable(p) for p in params)
+    return _RESULTS.get((ident, sql, key), lambda: _run(ident, sql, key)).copy()
 
 
 def _hashable(value: object) -> object:
-    return list(value) if isinstance(value, (tuple, frozenset, set)) else value
+    """A list parameter (townships, substances) as a tuple, so the result can be kept under it."""
+    return tuple(value) if isinstance(value, (list, tuple, frozenset, set)) else value
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def _relations(ident: Identity) -> frozenset[str]:
     cur = cursor(ident)
     try:
@@ -130,7 +174,8 @@ def _relations(ident: Identity) -> frozenset[str]:
 
 def relations() -> frozenset[str]:
     """Tables and views of the live version."""
-    return _relations(identity())
+    ident = identity()
+    return _RELATIONS.get(ident, lambda: _relations(ident))
 
 
 def require(*names: str) -> None:
@@ -155,6 +200,5 @@ def meta() -> Meta:
 
 def clear_caches() -> None:
     """Forget every cached connection and result (the benchmark's cold start)."""
-    _query.clear()
-    _relations.clear()
-    _connection.clear()
+    for kept in (_RESULTS, _RELATIONS, _CONNECTIONS):
+        kept.clear()
