@@ -25,6 +25,7 @@ with definitions as (
         unit,
         bound::double as bound,
         clause,
+        clause_text,
         description_zh,
         description_en
     from ref_four_up_four_down
@@ -168,6 +169,7 @@ final as (
         bound,
         source,
         clause,
+        clause_text,
         description_zh,
         description_en
     from judged
