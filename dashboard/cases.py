@@ -1,4 +1,7 @@
-"""Cases and seizures from `mart_cases_quarter`: by quarter, case type and drug; target cases; outflow."""
+"""Cases and seizures from `mart_cases_quarter`: by quarter, case type and drug; target cases; outflow.
+
+Banner counts are the banner's own cases: outflow records (township 外地) sit on rows 'outside' with 0 cases
+and feed only the outflow figures, so every total here sums the townships."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,6 +12,7 @@ from dashboard.filters import Filters
 from dashboard.where import Where
 
 MART = "mart_cases_quarter"
+OUTSIDE = "outside"   # the mart's row for outflow records (township 外地): outflow suspects only, 0 cases
 TOTALS = ", ".join(f"coalesce(sum({c}), 0)::bigint as {c}" for c in (
     "cases", "criminal_cases", "suspects", "minor_suspects", "target_cases", "outflow_suspects"))
 
@@ -62,8 +66,11 @@ def by_year(f: Filters, scope: Scope) -> pd.DataFrame:
 
 
 def by_township(f: Filters, scope: Scope) -> pd.DataFrame:
+    """The banner's cases per township: they sum to the banner's total. Outflow records (row 'outside') are no
+    township's cases; their suspects are in `totals()` and `by_year()`."""
     w = _where(f, scope)
     return db.query(f"""
         select township_code, sum(cases)::bigint as cases, sum(suspects)::bigint as suspects,
                sum(outflow_suspects)::bigint as outflow_suspects
-        from {MART} where {w.sql} group by township_code order by cases desc""", w.params)
+        from {MART} where {w.sql} and township_code <> '{OUTSIDE}'
+        group by township_code order by cases desc""", w.params)

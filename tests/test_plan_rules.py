@@ -295,3 +295,37 @@ def test_a_failed_check_names_its_own_task_and_units_one_row_per_unit(env):
     flagged = dict(query("select item, any_value(task) from mart_accountability where year = ? and kind <> 'check' "
                          "group by item", [YEAR]))
     assert flagged == {"manufacturing": "5.1", "awareness_rate": "2.1"}
+
+
+# --- on screen ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_target_card_shows_the_plans_words_as_of_quarantine_and_whom_to_supervise(env, lang):
+    """The overview's cards: each check beside the plan's own words, the as-of date, the quarantined row that
+    could change 零容忍, the staff ratio on all three bases, and a failed check's own task with its units."""
+    from dashboard import fmt
+    from tests.app_helpers import open_page, texts
+
+    put(fact_registry=[person(0, END, face_check=None), person(1, END)], fact_cases=[CLOSE],
+        quarantine=[{"run_id": "q", "source": "cases", "file_name": "cases.csv", "row_number": 4,
+                     "record_ref": "X-7", "columns": "target_level", "reasons": "x"}])
+    at = open_page("overview", lang)
+    assert not at.exception
+    shown = "\n".join(texts(at))
+    assert "X-7" in shown                                              # named on the 零容忍 card
+    assert i18n_t("rules.as_of", lang, day=fmt.day(END, lang)) in shown
+    supervise = next(line for line in shown.splitlines() if line.startswith("**4.1 "))
+    assert fmt.join(units("4.1", "lead"), lang) in supervise and "旗禁毒委员会" in supervise
+    # two existing (and registered) users, none in community, one case worker; judged on the default base
+    assert i18n_t("rules.staff_bases", lang, existing=fmt.number(2.0, 1), registered=fmt.number(2.0, 1),
+                  community=fmt.number(0.0, 1), base=i18n_t("rules.base.existing", lang)) in shown
+    tables = [d.value for d in at.dataframe]
+    words = [t for t in tables if i18n_t("col.clause_text", lang) in t.columns]
+    quoted = {w for t in words for w in t[i18n_t("col.clause_text", lang)]}
+    assert "切实达到登记在册吸毒人员信息准确率100%,见面核查率100%" in quoted
+    assert "巩固毒品原植物“零种植、零产量”成果" in quoted
+
+
+def i18n_t(key: str, lang: str, **values: object) -> str:
+    import i18n
+    return i18n.t(key, lang, **values)
