@@ -73,7 +73,7 @@ def staff_ratio(year: int, scope: Scope) -> pd.Series | None:
 def five_never(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
-        select event, description_zh, description_en, clause_text, count, status, has_data
+        select event, description_zh, description_en, clause_text, count, status, has_data, as_of
         from mart_five_never where year = ? order by event""", [year])
 
 
@@ -81,7 +81,7 @@ def four_up_four_down(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
         select indicator, description_zh, description_en, clause_text, previous_value, value, change,
-               expected_direction, achieved, status, unit
+               expected_direction, achieved, status, as_of, unit
         from mart_four_up_four_down where year = ?
         order by case expected_direction when 'up' then 0 else 1 end, indicator""", [year])
 

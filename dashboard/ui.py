@@ -204,6 +204,7 @@ def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
         "movement": [arrow(c) for c in frame["change"]],
         "expected_direction": frame["expected_direction"],
         "status": frame["status"],
+        "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
         "clause_text": frame["clause_text"],
     })
 
@@ -211,7 +212,8 @@ def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
 def five_never(frame: pd.DataFrame, lang_: str) -> None:
     """五个坚决不能发生: each event's count in the year, whether it happened, and the plan's words."""
     view = pd.DataFrame({"event_name": frame[f"description_{lang_}"], "count": frame["count"],
-                         "status": frame["status"], "clause_text": frame["clause_text"]})
+                         "status": frame["status"], "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
+                         "clause_text": frame["clause_text"]})
     table("five_never", view)
 
 

@@ -16,6 +16,8 @@
 --                      event is the registry's age_years at the person's latest snapshot less the whole years
 --                      between the event and that snapshot. A tested student absent from the registry has no
 --                      known age and counts (the group is 在校学生: nothing shows a university student).
+-- as_of: the last date the event's input covers (the cases' period end; for student_use the later of the
+-- year's last registry snapshot and last hair test).
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
 -- the input (the cases extract; for student_use both a registry snapshot and hair tests): the count is then 0
 -- but proves nothing, and the status is no_data.
@@ -53,11 +55,11 @@ case_years as (
 ),
 
 registry_years as (
-    select distinct year from mart_registry_township
+    select year, max(snapshot_date) as last_snapshot from mart_registry_township group by year
 ),
 
 hair_years as (
-    select distinct year(collection_date)::integer as year from fact_hair
+    select year(collection_date)::integer as year, max(collection_date) as last_test from fact_hair group by 1
 ),
 
 case_events as (
@@ -145,12 +147,17 @@ grid as (
         case
             when events.event = 'student_use' then registry_years.year is not null and hair_years.year is not null
             else case_years.year is not null
-        end as has_data
+        end as has_data,
+        case
+            when events.event = 'student_use' then greatest(registry_years.last_snapshot, hair_years.last_test)
+            else case_periods.period_end
+        end as as_of
     from years
     cross join events
     left join case_years on case_years.year = years.year
     left join registry_years on registry_years.year = years.year
     left join hair_years on hair_years.year = years.year
+    left join mart_cases_year as case_periods on case_periods.year = years.year
 ),
 
 final as (
@@ -165,6 +172,7 @@ final as (
             else 'occurred'
         end as status,
         coalesce(counts.evidence, []::varchar[]) as evidence,
+        grid.as_of,
         grid.clause,
         grid.clause_text,
         grid.description_zh,
