@@ -48,21 +48,18 @@ def by_drug(f: Filters, scope: Scope) -> pd.DataFrame:
 
 
 def by_year(f: Filters, scope: Scope) -> pd.DataFrame:
-    """Per year up to the period's end: target cases, outflow suspects and their 3-year average."""
+    """Per year up to the period's end: target cases, outflow suspects and their 3-year average. The average
+    is mart_cases_year's, where a year in progress is set beside the same months of the years before (outflow
+    records belong to no township, so it is the banner's)."""
     w = _where(f, scope, period=False)
     return db.query(f"""
         with years as (
             select year, sum(cases)::bigint as cases, sum(target_cases)::bigint as target_cases,
                    sum(outflow_suspects)::bigint as outflow_suspects
-            from {MART} where {w.sql} and year <= ? group by year),
-        rolling as (
-            select *, avg(outflow_suspects) over (order by year rows between 2 preceding and current row)
-                      as outflow_3y_avg,
-                   count(*) over (order by year rows between 2 preceding and current row) as years_in_avg
-            from years)
-        select year, cases, target_cases, outflow_suspects,
-               case when years_in_avg = 3 then outflow_3y_avg end as outflow_3y_avg
-        from rolling order by year""", [*w.params, f.year])
+            from {MART} where {w.sql} and year <= ? group by year)
+        select years.*, banner.outflow_3y_avg
+        from years left join mart_cases_year as banner using (year)
+        order by year""", [*w.params, f.year])
 
 
 def by_township(f: Filters, scope: Scope) -> pd.DataFrame:

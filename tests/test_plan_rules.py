@@ -135,6 +135,18 @@ def test_目标案件数逐年上升_equal_is_not_a_rise(env, before, now, resul
     assert target(YEAR, "zero_tolerance")["status"] == ("not_met" if result == "fail" else "no_data")  # outflow: no data
 
 
+def test_目标案件数逐年上升_a_quiet_december_is_no_part_year(env):
+    """"逐年上升" over whole years: a year whose last case was filed on 18 December, with the registry at
+    31 December, is complete; last year's case of 20 December counts, so 2 after 2 is no rise."""
+    rows = [case("A1", date(YEAR - 1, 3, 1), target_level="ministry"),
+            case("A2", date(YEAR - 1, 12, 20), target_level="region"),
+            case("B1", date(YEAR, 3, 1), target_level="region"), case("B2", date(YEAR, 12, 18), target_level="region")]
+    put(fact_cases=rows, fact_registry=[person(1, END)])
+    row = one("select * from mart_cases_year where year = ?", [YEAR])
+    assert (row["target_cases"], row["previous_target_cases"], row["period_end"]) == (2, 2, END)
+    assert check(YEAR, "target_cases")["result"] == "fail"
+
+
 @pytest.mark.parametrize("first_half_now, result", [(9, "fail"), (6, "pass")])
 def test_外流贩毒人数三年累计平均下降10_same_months_in_a_year_in_progress(env, first_half_now, result):
     """"被外省区查获外流贩毒人数三年累计平均下降10%以上": a year in progress (data to 30 June) is set beside the

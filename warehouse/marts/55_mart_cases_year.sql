@@ -4,8 +4,9 @@
 --
 -- Years run from the first to the last year with a case filed; a year with no case at all has has_data false
 -- and null counts (a county without a single drug case in a year is an export that is missing, not a zero).
--- The period of year Y is 1 January to the last filing date in the warehouse, capped at 31 December
--- (provisional while the year is not over); the previous year is compared over the same days.
+-- The period of year Y is 1 January to the warehouse's newest dated fact (case, wastewater sample, hair test or
+-- registry snapshot), capped at 31 December (provisional while the year is not over); the previous year is
+-- compared over the same days.
 -- Banner cases exclude outflow records (township 外地): those feed only the outflow figures.
 -- cultivation_cases: banner cases of type cultivation, any number of plants (plan §四(五)3 "零种植、零产量").
 -- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
@@ -24,8 +25,17 @@ with cases as (
     from fact_cases
 ),
 
-extent as (
-    select min(filed_date) as first_filed, max(filed_date) as last_filed from cases
+extent as (   -- the data's end is the warehouse's newest dated fact, not the last filing: a quiet December
+              -- is no sign that the year is incomplete
+    select
+        min(filed_date) as first_filed,
+        greatest(
+            max(filed_date),
+            (select max(sample_date) from fact_wastewater),
+            (select max(collection_date) from fact_hair),
+            (select max(snapshot_date) from fact_registry)
+        ) as last_filed
+    from cases
 ),
 
 years as (
