@@ -125,24 +125,37 @@ years as (
     cross join data_as_of
 ),
 
+minor_found as (   -- users found under 18 (age at finding, from the snapshot of the year they were found)
+    select year(first_found_date)::integer as year, count(distinct person_key) as newly_found
+    from fact_registry
+    where year(first_found_date) = year(snapshot_date)
+      and age_years - floor((snapshot_date - first_found_date) / 365.25) < 18
+    group by 1
+),
+
+minor_positive as (   -- positive hair samples of persons under 18 at collection (registry age)
+    select tests.year, count(distinct tests.sample_id) as hair_positive
+    from int_hair_tests as tests
+    join (select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
+          from fact_registry
+          where person_key in (select person_key from int_hair_tests where positive)
+          group by person_key) as ages using (person_key)
+    where tests.positive and ages.age_years - floor((ages.snapshot_date - tests.collection_date) / 365.25) < 18
+    group by 1
+),
+
 minors as (
     select
         years.year,
-        (select count(distinct person_key) from fact_registry as r
-         where year(r.first_found_date) = years.year and year(r.snapshot_date) = years.year
-           and r.age_years - floor((r.snapshot_date - r.first_found_date) / 365.25) < 18) as newly_found,
+        coalesce(minor_found.newly_found, 0) as newly_found,
         cases.minor_suspects,
-        (select count(distinct h.sample_id) from int_hair_tests as h
-         join (select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
-               from fact_registry
-               where person_key in (select person_key from int_hair_tests where positive)
-               group by person_key) as ages using (person_key)
-         where h.positive and h.year = years.year
-           and ages.age_years - floor((ages.snapshot_date - h.collection_date) / 365.25) < 18) as hair_positive,
-        cases.has_data and exists (select 1 from banner where banner.year = years.year) as has_data,
+        coalesce(minor_positive.hair_positive, 0) as hair_positive,
+        coalesce(cases.has_data, false) and exists (select 1 from banner where banner.year = years.year) as has_data,
         cases.period_end
     from years
     left join mart_cases_year as cases using (year)
+    left join minor_found using (year)
+    left join minor_positive using (year)
 ),
 
 inputs as (
