@@ -47,9 +47,6 @@ profiled as (
         end as age_band,
         coalesce(is_student, false) as is_student,
         coalesce(info_verified, false) as info_verified,
-        info_verified is not null as info_verified_filled,
-        last_face_check_date is not null as face_check_filled,
-        employment_support is not null as employment_support_filled,
         coalesce(reported, false) as reported,
         coalesce(employment_support, false) as employment_support,
         coalesce(last_face_check_date between snapshot_date - getvariable('face_check_window_days')::integer
@@ -58,7 +55,11 @@ profiled as (
             as found_in_quarter,
         coalesce(first_found_date between date_trunc('year', snapshot_date)::date and snapshot_date, false)
             as found_in_year,
-        count(*) as persons
+        count(*) as persons,
+        -- whether the optional columns are filled at all: aggregates, not keys, so the groups stay as few
+        bool_or(info_verified is not null) as info_verified_filled,
+        bool_or(last_face_check_date is not null) as face_check_filled,
+        bool_or(employment_support is not null) as employment_support_filled
     from fact_registry
     group by all
 ),

@@ -33,7 +33,7 @@ extent as (   -- the data's end is the warehouse's newest dated fact, not the la
             max(filed_date),
             (select max(sample_date) from fact_wastewater),
             (select max(collection_date) from fact_hair),
-            (select max(snapshot_date) from fact_registry)
+            (select max(snapshot_date) from mart_registry_township)
         ) as last_filed
     from cases
 ),

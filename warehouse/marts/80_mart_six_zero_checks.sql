@@ -104,7 +104,7 @@ data_as_of as (   -- the warehouse's newest dated fact: a year it does not reach
     select greatest(
         (select max(sample_date) from fact_wastewater),
         (select max(collection_date) from fact_hair),
-        (select max(snapshot_date) from fact_registry),
+        (select max(snapshot_date) from mart_registry_township),
         (select max(filed_date) from fact_cases)
     ) as as_of
 ),
@@ -128,7 +128,7 @@ years as (
 minor_found as (   -- users found under 18 (age at finding, from the snapshot of the year they were found)
     select year(first_found_date)::integer as year, count(distinct person_key) as newly_found
     from fact_registry
-    where year(first_found_date) = year(snapshot_date)
+    where age_years < 19 and year(first_found_date) = year(snapshot_date)   -- found this year: at most 1 year older
       and age_years - floor((snapshot_date - first_found_date) / 365.25) < 18
     group by 1
 ),
