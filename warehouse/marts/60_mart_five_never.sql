@@ -88,7 +88,7 @@ student_positive_samples as (
 
 tested_ages as (   -- the tested students' latest registry age (most are not on the register)
     select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
-    from fact_registry
+    from int_registry_ages
     where person_key in (select person_key from student_positive_samples)
     group by person_key
 ),
@@ -97,8 +97,8 @@ student_registry as (
     select distinct
         year(first_found_date)::integer as year,
         person_key
-    from fact_registry
-    where is_student and year(first_found_date) = year(snapshot_date)
+    from int_registry_ages
+    where is_student and found_that_year
       and coalesce(age_years - floor((snapshot_date - first_found_date) / 365.25), 0)
           < (select threshold from student_age_line)
 ),

@@ -127,8 +127,8 @@ years as (
 
 minor_found as (   -- users found under 18 (age at finding, from the snapshot of the year they were found)
     select year(first_found_date)::integer as year, count(distinct person_key) as newly_found
-    from fact_registry
-    where age_years < 19 and year(first_found_date) = year(snapshot_date)   -- found this year: at most 1 year older
+    from int_registry_ages
+    where found_that_year
       and age_years - floor((snapshot_date - first_found_date) / 365.25) < 18
     group by 1
 ),
@@ -137,8 +137,7 @@ minor_positive as (   -- positive hair samples of persons under 18 at collection
     select tests.year, count(distinct tests.sample_id) as hair_positive
     from int_hair_tests as tests
     join (select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
-          from fact_registry
-          where person_key in (select person_key from int_hair_tests where positive)
+          from int_registry_ages
           group by person_key) as ages using (person_key)
     where tests.positive and ages.age_years - floor((ages.snapshot_date - tests.collection_date) / 365.25) < 18
     group by 1
