@@ -1,4 +1,7 @@
-"""Cases and seizures from `mart_cases_quarter`: by quarter, case type and drug; target cases; outflow."""
+"""Cases and seizures from `mart_cases_quarter`: by quarter, case type and drug; target cases; outflow.
+
+Banner counts are the banner's own cases: outflow records (township 外地) sit on rows 'outside' with 0 cases
+and feed only the outflow figures, so every total here sums the townships."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,6 +12,7 @@ from analysis.filters import Filters
 from analysis.where import Where
 
 MART = "mart_cases_quarter"
+OUTSIDE = "outside"   # the mart's row for outflow records (township 外地): outflow suspects only, 0 cases
 TOTALS = ", ".join(f"coalesce(sum({c}), 0)::bigint as {c}" for c in (
     "cases", "criminal_cases", "suspects", "minor_suspects", "target_cases", "outflow_suspects"))
 
@@ -44,26 +48,26 @@ def by_drug(f: Filters, scope: Scope) -> pd.DataFrame:
 
 
 def by_year(f: Filters, scope: Scope) -> pd.DataFrame:
-    """Per year up to the period's end: target cases, outflow suspects and their 3-year average."""
+    """Per year up to the period's end: target cases, outflow suspects and their 3-year average. The average
+    is mart_cases_year's, where a year in progress is set beside the same months of the years before (outflow
+    records belong to no township, so it is the banner's)."""
     w = _where(f, scope, period=False)
     return db.query(f"""
         with years as (
             select year, sum(cases)::bigint as cases, sum(target_cases)::bigint as target_cases,
                    sum(outflow_suspects)::bigint as outflow_suspects
-            from {MART} where {w.sql} and year <= ? group by year),
-        rolling as (
-            select *, avg(outflow_suspects) over (order by year rows between 2 preceding and current row)
-                      as outflow_3y_avg,
-                   count(*) over (order by year rows between 2 preceding and current row) as years_in_avg
-            from years)
-        select year, cases, target_cases, outflow_suspects,
-               case when years_in_avg = 3 then outflow_3y_avg end as outflow_3y_avg
-        from rolling order by year""", [*w.params, f.year])
+            from {MART} where {w.sql} and year <= ? group by year)
+        select years.*, banner.outflow_3y_avg
+        from years left join mart_cases_year as banner using (year)
+        order by year""", [*w.params, f.year])
 
 
 def by_township(f: Filters, scope: Scope) -> pd.DataFrame:
+    """The banner's cases per township: they sum to the banner's total. Outflow records (row 'outside') are no
+    township's cases; their suspects are in `totals()` and `by_year()`."""
     w = _where(f, scope)
     return db.query(f"""
         select township_code, sum(cases)::bigint as cases, sum(suspects)::bigint as suspects,
                sum(outflow_suspects)::bigint as outflow_suspects
-        from {MART} where {w.sql} group by township_code order by cases desc""", w.params)
+        from {MART} where {w.sql} and township_code <> '{OUTSIDE}'
+        group by township_code order by cases desc""", w.params)

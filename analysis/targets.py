@@ -20,11 +20,12 @@ def _banner_only(scope: Scope) -> None:
 
 
 def six_zero(year: int, scope: Scope) -> pd.DataFrame:
-    """One row per target: status, counts of checks, and for a target not met its tasks and lead units."""
+    """One row per target: status, counts of checks, as of, the quarantined rows that could change it, and for a
+    target not met (or without data) the tasks that own its flagged checks and their lead units."""
     _banner_only(scope)
     return db.query("""
         select target, target_zh, target_en, status, checks_total, checks_passed, checks_failed, checks_no_data,
-               plan_tasks, lead_units, provisional
+               checks_pending, plan_tasks, lead_units, provisional, as_of, quarantined
         from mart_six_zero where year = ?""", [year])
 
 
@@ -33,22 +34,54 @@ def six_zero_checks(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
         select target, "check", description_zh, description_en, value, operator, threshold, result, evidence,
-               clause
+               clause, clause_text, task, as_of
         from mart_six_zero_checks where year = ? order by check_order""", [year])
+
+
+def supervision(year: int, scope: Scope) -> pd.DataFrame:
+    """Whom to supervise for the year: each flagged check, event or indicator with its own task and that task's
+    units, one row per unit (mart_accountability)."""
+    _banner_only(scope)
+    return db.query("""
+        select kind, item, reason, task, task_title, role, unit
+        from mart_accountability where year = ? order by kind, item, role, unit_order""", [year])
+
+
+def tasks_units(rows: pd.DataFrame) -> list[tuple[str, list[str], list[str]]]:
+    """(task with its title, lead units, responsible units) for each task in `rows` of `supervision()`."""
+    return [(f"{task} {title}", _units(group, "lead"), _units(group, "responsible"))
+            for (task, title), group in rows.groupby(["task", "task_title"], sort=True)]
+
+
+def _units(rows: pd.DataFrame, role: str) -> list[str]:
+    return list(dict.fromkeys(rows.loc[rows["role"] == role, "unit"]))
+
+
+def staff_ratio(year: int, scope: Scope) -> pd.Series | None:
+    """Users per case worker on all three bases at the year's last snapshot (banner), and the base judged on."""
+    _banner_only(scope)
+    frame = db.query("""
+        select users_per_case_worker_existing as existing, users_per_case_worker_registered as registered,
+               users_per_case_worker_community as community,
+               (select value from ref_settings where setting = 'staff_ratio_base') as base
+        from mart_registry_township
+        where township_code = '150823' and year = ?
+        order by snapshot_date desc limit 1""", [year])
+    return None if frame.empty else frame.iloc[0]
 
 
 def five_never(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
-        select event, description_zh, description_en, count, status, has_data
+        select event, description_zh, description_en, clause_text, count, status, has_data, as_of
         from mart_five_never where year = ? order by event""", [year])
 
 
 def four_up_four_down(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
-        select indicator, description_zh, description_en, previous_value, value, change, expected_direction,
-               achieved, status, unit
+        select indicator, description_zh, description_en, clause_text, previous_value, value, change,
+               expected_direction, achieved, status, as_of, unit
         from mart_four_up_four_down where year = ?
         order by case expected_direction when 'up' then 0 else 1 end, indicator""", [year])
 

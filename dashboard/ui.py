@@ -17,7 +17,7 @@ from analysis.access import Scope, User
 from analysis.filters import Filters
 from analysis.labels import label
 from analysis.present import present
-from analysis.targets import OutOfScope, arrow
+from analysis.targets import OutOfScope, arrow, tasks_units
 from dashboard import nav
 from dashboard.charts import table
 from dashboard.sidebar import GOTO_KEY, TOWNS_KEY
@@ -130,28 +130,69 @@ def points(current: float | None, previous: float | None) -> str | None:
 
 
 STATUS_LOOK = {"met": ("green", ":material/check_circle:"), "not_met": ("red", ":material/cancel:"),
-               "no_data": ("gray", ":material/help:")}
+               "no_data": ("gray", ":material/help:"), "pending": ("orange", ":material/schedule:")}
 
 
-def target_card(target, checks: pd.DataFrame, lang_: str) -> None:
-    """One of the six targets: its status and, folded, the checks behind it (and whom to supervise)."""
+@dataclass(frozen=True)
+class CardContext:
+    """What a target card shows beside its checks: whom to supervise, the staff-ratio bases, and whether the
+    reader may open the data-quality page."""
+
+    supervision: pd.DataFrame      # targets.supervision() of the year
+    staff: pd.Series | None        # targets.staff_ratio() of the year
+    can_open_quality: bool
+
+
+def target_card(target, checks: pd.DataFrame, lang_: str, context: CardContext) -> None:
+    """One of the six targets: status, as of, quarantined rows that could change it, and, folded, the checks
+    behind it with the plan's own words and the tasks (lead and responsible units) to supervise."""
     color, icon = STATUS_LOOK.get(target.status, ("gray", ":material/help:"))
     name = target.target_zh if lang_ == "zh" else target.target_en.split(":")[0]
     st.markdown(f"**{name}** :{color}-badge[{icon} {label('status', target.status, lang_)}]")
-    st.caption(tr("ov.checks_count", passed=target.checks_passed, total=target.checks_total,
-                  failed=target.checks_failed, no_data=target.checks_no_data))
+    st.caption(tr("rules.checks_count", passed=target.checks_passed, total=target.checks_total,
+                  failed=target.checks_failed, no_data=target.checks_no_data, pending=target.checks_pending)
+               + "  \n" + tr("rules.as_of", day=fmt.day(target.as_of, lang_)))
+    if target.quarantined is not None and len(target.quarantined):
+        st.warning(tr("rules.quarantined", n=len(target.quarantined), refs=fmt.join(list(target.quarantined), lang_)),
+                   icon=":material/report:")
+        if context.can_open_quality:
+            st.button(tr("rules.to_quality"), key=f"quality_{target.target}", icon=":material/fact_check:",
+                      on_click=_go_to, args=("quality",))
     with st.expander(tr("ov.checks")):
         view = checks.assign(description=checks[f"description_{lang_}"],
                              rule=[f"{o} {fmt.number(t, 1 if t % 1 else 0)}" for o, t in zip(checks["operator"], checks["threshold"])])
         st.dataframe(visible_checks(view, lang_), hide_index=True, key=f"checks_{target.target}")
-        if target.status == "not_met" and target.lead_units is not None:
-            st.markdown(tr("ov.supervise", units=fmt.join(target.lead_units, lang_)))
-            for task in target.plan_tasks:
-                st.caption(task)
+        if target.target == "zero_loss_of_control" and context.staff is not None:
+            st.caption(staff_bases(context.staff, lang_))
+        _supervise(target, checks, context.supervision, lang_)
+
+
+def staff_bases(staff: pd.Series, lang_: str) -> str:
+    """Users per case worker on the three bases, and the one the setting judges on."""
+    return tr("rules.staff_bases", existing=fmt.number(staff["existing"], 1),
+              registered=fmt.number(staff["registered"], 1), community=fmt.number(staff["community"], 1),
+              base=tr(f"rules.base.{staff['base']}"))
+
+
+def _supervise(target, checks: pd.DataFrame, supervision: pd.DataFrame, lang_: str) -> None:
+    """The tasks that own the checks behind a not-met (failed checks) or no-data (no-data checks) status."""
+    reason = {"not_met": "fail", "no_data": "no_data"}.get(target.status)
+    rows = supervision[(supervision["kind"] == "check") & (supervision["reason"] == reason)
+                       & supervision["item"].isin(checks["check"])]
+    if reason is None or rows.empty:
+        return
+    st.markdown(tr("rules.supervise_failed" if reason == "fail" else "rules.supervise_no_data"))
+    for task, lead, responsible in tasks_units(rows):
+        st.caption(tr("rules.supervise_task", task=task, lead=fmt.join(lead, lang_),
+                      responsible=fmt.join(responsible, lang_)))
+
+
+def _go_to(key: str) -> None:
+    st.session_state[GOTO_KEY] = key
 
 
 def visible_checks(view: pd.DataFrame, lang_: str) -> pd.DataFrame:
-    return present(view[["description", "value", "rule", "result", "evidence"]], lang_)
+    return present(view[["description", "clause_text", "value", "rule", "result", "task", "evidence"]], lang_)
 
 
 def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
@@ -166,14 +207,30 @@ def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
         "movement": [arrow(c) for c in frame["change"]],
         "expected_direction": frame["expected_direction"],
         "status": frame["status"],
+        "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
+        "clause_text": frame["clause_text"],
     })
 
 
 def five_never(frame: pd.DataFrame, lang_: str) -> None:
-    """五个坚决不能发生: each event's count in the year and whether it happened."""
+    """五个坚决不能发生: each event's count in the year, whether it happened, and the plan's words."""
     view = pd.DataFrame({"event_name": frame[f"description_{lang_}"], "count": frame["count"],
-                         "status": frame["status"]})
+                         "status": frame["status"], "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
+                         "clause_text": frame["clause_text"]})
     table("five_never", view)
+
+
+def flagged_tasks(supervision: pd.DataFrame, kind: str, names: dict[str, str], lang_: str) -> None:
+    """Under the five-never or 四升四降 table: each event that occurred (indicator not achieved) with the task
+    that owns it and that task's lead and responsible units."""
+    rows = supervision[supervision["kind"] == kind]
+    if rows.empty:
+        return
+    st.markdown(tr("rules.flagged_tasks"))
+    for item, group in rows.groupby("item", sort=False):
+        for task, lead, responsible in tasks_units(group):
+            st.caption(f"{names.get(item, item)} — " + tr("rules.supervise_task", task=task, lead=fmt.join(lead, lang_),
+                                                             responsible=fmt.join(responsible, lang_)))
 
 
 ALERT_LOOK = {"error": (st.error, ":material/report:"), "warning": (st.warning, ":material/warning:"),

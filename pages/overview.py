@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analysis import cases, fmt, hair, overview, registry, targets, wastewater
-from dashboard import ui
+from dashboard import nav, ui
 from dashboard.charts import table
 from dashboard.text import tr
 
@@ -39,18 +39,23 @@ with ui.section("ov.headline"):
 with ui.section("ov.six_zero"):
     board = ui.nonempty(targets.six_zero(f.year, scope))
     checks = targets.six_zero_checks(f.year, scope)
+    context = ui.CardContext(targets.supervision(f.year, scope), targets.staff_ratio(f.year, scope),
+                             bool(nav.page("quality").roles & v.user.roles))
     if bool(board["provisional"].any()):
-        st.caption(tr("ov.provisional", year=f.year))
+        st.caption(tr("ov.provisional", year=f.year) + " " + tr("rules.pending_note"))
     for row_start in range(0, len(board), 3):
         for column, target in zip(st.columns(3), board.iloc[row_start:row_start + 3].itertuples(index=False)):
             with column.container(border=True):
-                ui.target_card(target, checks[checks["target"] == target.target], lang)
+                ui.target_card(target, checks[checks["target"] == target.target], lang, context)
 
 with ui.section("ov.five_never"):
-    ui.five_never(ui.nonempty(targets.five_never(f.year, scope)), lang)
+    five = ui.nonempty(targets.five_never(f.year, scope))
+    ui.five_never(five, lang)
+    ui.flagged_tasks(context.supervision, "event", dict(zip(five["event"], targets.describe(five, lang))), lang)
 with ui.section("ov.four_up_four_down"):
-    table("four_up_four_down", ui.four_up_four_down_view(targets.four_up_four_down(f.year, scope), lang),
-          period=str(f.year))
+    four = targets.four_up_four_down(f.year, scope)
+    table("four_up_four_down", ui.four_up_four_down_view(four, lang), period=str(f.year))
+    ui.flagged_tasks(context.supervision, "indicator", dict(zip(four["indicator"], targets.describe(four, lang))), lang)
 
 with ui.section("ov.alerts"):
     found, missing = overview.alerts(f, scope, lang)

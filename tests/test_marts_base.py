@@ -58,7 +58,7 @@ def test_cases_by_quarter_township_type_and_drug(env, run_cli):
         ("2024Q1", "150823100", "trafficking", "methamphetamine", 1, 2, 12.5, 0, 1),
         ("2024Q1", "150823102", "drug_use", "heroin", 1, 1, 0.3, 0, 0),
         ("2024Q2", "150823105", "harbouring", "ketamine", 1, 1, 1.2, 0, 0),
-        ("2024Q2", "外地", "trafficking", "cnb", 1, 3, 15000.0, 3, 1),
+        ("2024Q2", "outside", "trafficking", "cnb", 0, 0, 0.0, 3, 0),   # 外地: outflow only (contract §4)
         ("2024Q3", "150823100", "drug_use", "methamphetamine", 1, 1, 0.1, 0, 0),
         ("2024Q3", "150823102", "user_incident", "unspecified", 1, 1, 0.0, 0, 0),
     ]

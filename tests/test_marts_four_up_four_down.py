@@ -66,7 +66,7 @@ def expected(table: dict, year: int) -> dict[str, float]:
     a, n, r, m, outflow, crimes, aware, satis = table[year]
     a1, n1, *_ = table[year - 1]
     existing = n + COMMUNITY + OTHERS + m
-    suspects = max(outflow, 1) + crimes + 1
+    suspects = crimes + 1      # the banner's own cases: the outflow record (外地) is not one of them
     return {
         "awareness_rate": aware, "satisfaction_rate": satis,
         "community_execution_rate": 100 * r / COMMUNITY,

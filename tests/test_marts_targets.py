@@ -4,7 +4,8 @@ its line, with the boundary values landing where the plan's wording puts them:
   "高于/超过95%" — above: exactly 95 fails awareness;
   "不少于1:20" — at most 20 users per worker: exactly 20 passes;
   "下降10%以上" — 以上 includes the number: exactly −10 % passes;
-  "≥ 500 株" — 500 plants is mass cultivation, 499 is not.
+  "≥ 500 株" — 500 plants is mass cultivation, 499 is not;
+  "逐年上升" — a rise: equal target cases fail.
 Expected statuses are derived here from the rule and domain/targets.csv, never read back from a mart."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 import config
 import domain
+from tests.facts_helpers import indicators, put
 from tests.marts_helpers import (BANNER, DASHETA, SEAT, XIANFENG, case_row, check, hair_row, indicator_rows, load,
                                  one, person_id, query, registry_row, target, wastewater_row)
 
@@ -26,9 +28,17 @@ def threshold(check_name: str) -> float:
     return float(next(r["threshold"] for r in domain.read_csv("targets.csv") if r["check"] == check_name))
 
 
-def tasks_of(target_code: str) -> tuple[list[str], set[str]]:
-    rows = [r for r in domain.read_csv("plan-tasks.csv") if r["target"] == target_code]
-    return [f"{r['task']} {r['title']}" for r in rows], {u for r in rows for u in r["lead_units"].split(";")}
+def tasks_of(*checks: str) -> tuple[list[str], set[str]]:
+    """The tasks that own these checks (domain/check_tasks.csv) and their lead units, names normalised."""
+    owned = {r["task"] for r in domain.read_csv("check_tasks.csv") if r["kind"] == "check" and r["code"] in checks}
+    rows = [r for r in domain.read_csv("plan-tasks.csv") if r["task"] in owned]
+    alias = {r["alias"]: r["unit"] for r in domain.read_csv("units.csv")}
+    return (sorted(f"{r['task']} {r['title']}" for r in rows),
+            {alias.get(u, u) for r in rows for u in r["lead_units"].split(";")})
+
+
+# indicators zero_loss_of_control reads beside the registry
+CONTROL_OK = indicator_rows(str(YEAR), social_worker_registration_rate=100, employment_support_rate=100)
 
 
 def ordinary_case(n: int = 1, year: int = YEAR, **kw) -> dict:
@@ -73,7 +83,7 @@ def test_township_listing_line_more_than_60(env, tmp_path, existing):
     assert ("township_listing" in z["failed_checks"]) is listed
     if listed:
         assert z["status"] == "not_met" and SEAT in c["evidence"]
-        tasks, leads = tasks_of("zero_space")
+        tasks, leads = tasks_of(*z["failed_checks"])     # each failed check's own task (6.1, 6.2 here)
         assert z["plan_tasks"] == tasks and set(z["lead_units"]) == leads
 
 
@@ -95,10 +105,11 @@ def test_banner_listing_line_more_than_500(env, tmp_path, existing):
 def test_one_out_of_control_person_fails_zero_loss_of_control(env, tmp_path, lost):
     load(tmp_path, "registry", controlled_registry(lost=lost))
     load(tmp_path, "cases", [ordinary_case()])          # user_incident_major needs the year's cases
+    load(tmp_path, "indicators", CONTROL_OK)
     z = target(YEAR, "zero_loss_of_control")
     if lost:
         assert (z["status"], z["failed_checks"]) == ("not_met", ["out_of_control"])
-        tasks, leads = tasks_of("zero_loss_of_control")
+        tasks, leads = tasks_of("out_of_control")   # its own task (4.1), not the union of the target's four
         assert z["plan_tasks"] == tasks and set(z["lead_units"]) == leads
     else:
         assert (z["status"], z["failed_checks"], z["plan_tasks"]) == ("met", [], None)
@@ -122,6 +133,7 @@ def test_out_of_control_in_any_snapshot_of_the_year_counts(env, tmp_path):
 def test_face_check_and_info_verified_must_be_exactly_100(env, tmp_path, unchecked, unverified, failed):
     load(tmp_path, "registry", controlled_registry(n_other=10, unchecked=unchecked, unverified=unverified))
     load(tmp_path, "cases", [ordinary_case()])
+    load(tmp_path, "indicators", CONTROL_OK)
     assert target(YEAR, "zero_loss_of_control")["failed_checks"] == failed
     # 12 at large (10 other + 2 community): one miss is 11/12
     assert check(YEAR, "face_check_rate")["value"] == pytest.approx(100 * (12 - unchecked) / 12)
@@ -130,18 +142,20 @@ def test_face_check_and_info_verified_must_be_exactly_100(env, tmp_path, uncheck
 @pytest.mark.parametrize("community, workers, result", [(20, 1, "pass"),      # exactly 1:20
                                                         (21, 1, "fail"),
                                                         (40, 2, "pass"),
-                                                        (2, 0, "fail")])      # users but no worker
+                                                        (2, 0, "no_data")])   # the column is blank
 def test_staff_ratio_1_to_20_passes_at_exactly_20(env, tmp_path, community, workers, result):
+    """"不少于1:20": existing users (all in community here) per case worker, 20 passes."""
     assert threshold("users_per_case_worker") == 20
-    load(tmp_path, "registry", controlled_registry(community=community, workers=workers))
+    load(tmp_path, "registry", controlled_registry(n_other=0, community=community, workers=workers))
     c = check(YEAR, "users_per_case_worker")
     assert c["result"] == result
-    assert c["value"] == (community / workers if workers else float("inf"))
+    assert c["value"] == (community / workers if workers else None)
 
 
 # --- five never and zero_leakage -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("case_type, counted", [("manufacturing", 1), ("precursor", 1), ("trafficking", 0)])
+# precursor trading (type precursor) is not "非法生产制毒物品" (tests/test_plan_rules.py has precursor_production)
+@pytest.mark.parametrize("case_type, counted", [("manufacturing", 1), ("precursor", 0), ("trafficking", 0)])
 def test_one_manufacturing_case_counts_and_fails_zero_leakage(env, tmp_path, case_type, counted):
     load(tmp_path, "cases", [ordinary_case(1), ordinary_case(2, case_type=case_type)])
     load(tmp_path, "indicators", indicator_rows(str(YEAR), precursor_registration_rate=100))
@@ -161,15 +175,17 @@ def test_mass_cultivation_starts_at_500_plants(env, tmp_path, plants, counted):
                                            plants=plants)])
     assert one("select count from mart_five_never where year = ? and event = 'mass_cultivation'",
                [YEAR])["count"] == counted
-    assert check(YEAR, "mass_cultivation")["result"] == ("fail" if counted else "pass")
+    # zero_leakage reads "零种植、零产量": any cultivation case fails it, mass or not
+    assert check(YEAR, "cultivation")["result"] == "fail"
 
 
 def test_major_user_incident_and_out_of_control_crime(env, tmp_path):
     load(tmp_path, "cases", [
         ordinary_case(1, category="incident", case_type="user_incident", severity="major"),
         ordinary_case(2, category="incident", case_type="user_incident", severity="ordinary"),
-        ordinary_case(3, category="criminal", out_of_control=True),
-        ordinary_case(4, category="administrative", case_type="drug_use", out_of_control=True),
+        ordinary_case(3, category="criminal", out_of_control=True),                 # not 重大: not counted
+        ordinary_case(4, category="administrative", case_type="drug_use", out_of_control=True, severity="major"),
+        ordinary_case(5, category="criminal", out_of_control=True, severity="major"),
     ])
     counts = dict(query("select event, count from mart_five_never where year = ?", [YEAR]))
     assert counts == {"manufacturing": 0, "mass_cultivation": 0, "user_incident_major": 1,
@@ -196,15 +212,19 @@ def test_student_found_in_registry_and_hair_counts_once_and_fails_zero_blind_spo
 
 # --- zero_slack and zero_blind_spot: indicators --------------------------------------------------------
 
-SLACK_OK = dict(committee_briefings=2, drug_office_staff=3, drug_police=20, budget_wan_yuan=50)
+SLACK_OK = dict(standing_committee_briefings=1, government_briefings=1, drug_office_staff=3, drug_police=20,
+                budget_wan_yuan=50)
+SLACK_CHECKS = [r["check"] for r in domain.read_csv("targets.csv") if r["target"] == "zero_slack"]
 
 
 def test_a_year_without_indicators_gives_no_data_for_zero_slack(env, tmp_path):
-    load(tmp_path, "cases", [ordinary_case(1, year=YEAR - 1), ordinary_case(1, year=YEAR)])
-    load(tmp_path, "indicators", indicator_rows(str(YEAR), **SLACK_OK))
+    load(tmp_path, "cases", [ordinary_case(1, year=YEAR - 1), case_row("Z", END)])   # both years closed
+    put(fact_indicators=indicators(str(YEAR - 1), budget_wan_yuan=50) + indicators(str(YEAR), **SLACK_OK))
     before = target(YEAR - 1, "zero_slack")
     assert (before["status"], before["failed_checks"]) == ("no_data", [])
-    assert before["no_data_checks"] == list(SLACK_OK) and before["plan_tasks"] is None
+    missing = [c for c in SLACK_CHECKS if c != "budget_wan_yuan"]   # the growth needs the year before too
+    assert before["no_data_checks"] == missing
+    assert before["plan_tasks"] == tasks_of(*missing)[0]            # no_data names its tasks too
     # the year with the extract: every check at or above its line (3 staff, 20 police exactly) → met
     assert target(YEAR, "zero_slack")["status"] == "met"
 
@@ -212,14 +232,11 @@ def test_a_year_without_indicators_gives_no_data_for_zero_slack(env, tmp_path):
 def test_a_failed_check_makes_not_met_even_when_another_has_no_data(env, tmp_path):
     values = dict(SLACK_OK, drug_police=19)
     del values["budget_wan_yuan"]
-    load(tmp_path, "indicators", indicator_rows(str(YEAR), **values))
+    load(tmp_path, "cases", [case_row("Z", END)])
+    put(fact_indicators=indicators(str(YEAR), **values))
     z = target(YEAR, "zero_slack")
-    assert (z["status"], z["failed_checks"], z["no_data_checks"]) == ("not_met", ["drug_police"], ["budget_wan_yuan"])
-
-
-def test_half_year_indicators_do_not_stand_for_the_year(env, tmp_path):
-    load(tmp_path, "indicators", indicator_rows(f"{YEAR}H1", **SLACK_OK))
-    assert target(YEAR, "zero_slack")["status"] == "no_data"
+    assert (z["status"], z["failed_checks"]) == ("not_met", ["drug_police"])
+    assert z["no_data_checks"] == ["budget_wan_yuan", "budget_growth"]
 
 
 @pytest.mark.parametrize("awareness, result", [(95, "fail"), (95.1, "pass")])
@@ -260,8 +277,9 @@ def test_outflow_three_year_average_down_10_percent(env, tmp_path, outflow, resu
     assert check(YEAR - 1, "outflow_3y_drop")["result"] == "no_data"
 
 
-@pytest.mark.parametrize("before, now, result", [(1, 1, "pass"), (1, 2, "pass"), (2, 1, "fail")])
-def test_target_cases_not_below_the_previous_year(env, tmp_path, before, now, result):
+@pytest.mark.parametrize("before, now, result", [(1, 1, "fail"), (1, 2, "pass"), (2, 1, "fail")])
+def test_target_cases_rise_every_year(env, tmp_path, before, now, result):
+    """"目标案件数逐年上升": a rise; equal is not one."""
     cases = [case_row(f"T{YEAR - 1}-{i}", date(YEAR - 1, 3, 1), target_level="region") for i in range(before)]
     cases += [case_row(f"T{YEAR}-{i}", date(YEAR, 3, 1), target_level="ministry") for i in range(now)]
     cases += [case_row("Z", END, case_type="drug_use", category="administrative")]   # data through the year end
@@ -278,6 +296,7 @@ def test_wastewater_and_hair_in_every_quarter(env, tmp_path, quarters):
                                   for i, d in enumerate(days)])
     load(tmp_path, "hair", [hair_row(f"H{i}", d, person_id(i), "driver", "methamphetamine", "ND")
                             for i, d in enumerate(days)])
+    load(tmp_path, "cases", [case_row("Z", END)])     # the data reach the year's end: not a year in progress
     for name in ("quarterly_wastewater", "quarterly_hair"):
         c = check(YEAR, name)
         assert (c["value"], c["result"]) == (quarters, "pass" if quarters == 4 else "fail")

@@ -134,6 +134,8 @@ REFERENCE_TABLES = {
     "ref_four_up_four_down": "four_up_four_down.csv",
     "ref_wastewater_levels": "wastewater_levels.csv",
     "ref_early_warnings": "early_warnings.csv",
+    "ref_check_tasks": "check_tasks.csv",
+    "ref_units": "units.csv",
 }
 
 

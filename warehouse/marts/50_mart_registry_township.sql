@@ -11,8 +11,14 @@
 -- info-verified rate = at-large users whose information is verified ÷ at-large users;
 -- community execution rate = users ordered to community detox or rehab who reported ÷ all of them
 --   (an empty 是否报到执行 counts as not reported);
--- users per case worker = users in community detox or rehab ÷ distinct case workers assigned to them
---   (null when there are such users but no worker; the plan's 1:20 passes at exactly 20);
+-- users per case worker (plan §四(四)3 "专职工作人员与辖区登记在册吸毒人员数量之比不少于1:20"; domain.md §4):
+--   users ÷ distinct case workers named in the snapshot, on three bases — existing users, registered (every
+--   living, resident person on the register: registered − deceased − emigrated) and community (users in
+--   community detox or rehab, the old reading); users_per_case_worker is the base the setting
+--   staff_ratio_base names. Null when there are users but no worker; the plan's 1:20 passes at exactly 20;
+-- *_recorded: the snapshot fills the optional column (last face check, info verified, case worker, employment
+--   support) for at
+--   least one person. A column left blank for everyone is no input: its rate is null (no_data), not 0 %.
 -- over_listing_threshold: existing users strictly above the listing line of domain/targets.csv (township 60,
 --   banner 500: the plan's "超过" — exactly 60 is not listed, 61 is).
 -- Age and sex mix, risk levels, students and minors are counted among existing users.
@@ -49,7 +55,11 @@ profiled as (
             as found_in_quarter,
         coalesce(first_found_date between date_trunc('year', snapshot_date)::date and snapshot_date, false)
             as found_in_year,
-        count(*) as persons
+        count(*) as persons,
+        -- whether the optional columns are filled at all: aggregates, not keys, so the groups stay as few
+        bool_or(info_verified is not null) as info_verified_filled,
+        bool_or(last_face_check_date is not null) as face_check_filled,
+        bool_or(employment_support is not null) as employment_support_filled
     from fact_registry
     group by all
 ),
@@ -107,7 +117,19 @@ by_township as (
 workers as (   -- a second, narrow pass: case workers would multiply the profile's groups
     select distinct snapshot_date, township_code, case_worker_id
     from fact_registry
-    where control_status in ('community_detox', 'community_rehab') and case_worker_id is not null
+    where case_worker_id is not null
+),
+
+recorded as (
+    select
+        profiled.snapshot_date,
+        bool_or(face_check_filled) as face_check_recorded,
+        bool_or(info_verified_filled) as info_verified_recorded,
+        bool_or(employment_support_filled) as employment_support_recorded,
+        any_value(worker_snapshots.snapshot_date) is not null as case_worker_recorded
+    from profiled
+    left join (select distinct snapshot_date from workers) as worker_snapshots using (snapshot_date)
+    group by profiled.snapshot_date
 ),
 
 worker_counts as (
@@ -161,16 +183,35 @@ final as (
         coalesce(newly_found_quarter, 0) as newly_found_quarter,
         coalesce(newly_found_year, 0) as newly_found_year,
         coalesce(face_checked, 0) as face_checked,
-        100.0 * face_checked / nullif(at_large, 0) as face_check_rate,
+        recorded.face_check_recorded,
+        recorded.info_verified_recorded,
+        recorded.case_worker_recorded,
+        recorded.employment_support_recorded,
+        case when recorded.face_check_recorded then 100.0 * face_checked / nullif(at_large, 0) end
+            as face_check_rate,
         coalesce(info_verified, 0) as info_verified,
-        100.0 * info_verified / nullif(at_large, 0) as info_verified_rate,
+        case when recorded.info_verified_recorded then 100.0 * info_verified / nullif(at_large, 0) end
+            as info_verified_rate,
         coalesce(community_ordered, 0) as community_ordered,
         coalesce(community_reported, 0) as community_reported,
         100.0 * community_reported / nullif(community_ordered, 0) as community_execution_rate,
         100.0 * detox_reported / nullif(community_detox, 0) as detox_execution_rate,
         100.0 * rehab_reported / nullif(community_rehab, 0) as rehab_execution_rate,
         coalesce(worker_counts.case_workers, 0) as case_workers,
-        community_ordered / nullif(worker_counts.case_workers, 0) as users_per_case_worker,
+        existing_users / nullif(worker_counts.case_workers, 0) as users_per_case_worker_existing,
+        (registered - deceased - emigrated) / nullif(worker_counts.case_workers, 0)
+            as users_per_case_worker_registered,
+        community_ordered / nullif(worker_counts.case_workers, 0) as users_per_case_worker_community,
+        case getvariable('staff_ratio_base')
+            when 'registered' then registered - deceased - emigrated
+            when 'community' then community_ordered
+            else existing_users
+        end as staff_ratio_users,
+        case getvariable('staff_ratio_base')
+            when 'registered' then users_per_case_worker_registered
+            when 'community' then users_per_case_worker_community
+            else users_per_case_worker_existing
+        end as users_per_case_worker,
         coalesce(risk_high, 0) as risk_high,
         coalesce(risk_medium, 0) as risk_medium,
         coalesce(risk_low, 0) as risk_low,
@@ -193,6 +234,7 @@ final as (
     from places
     left join counted using (snapshot_date, township_code)
     left join worker_counts using (snapshot_date, township_code)
+    left join recorded using (snapshot_date)
     cross join lines
 )
 

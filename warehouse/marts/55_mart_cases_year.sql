@@ -4,23 +4,38 @@
 --
 -- Years run from the first to the last year with a case filed; a year with no case at all has has_data false
 -- and null counts (a county without a single drug case in a year is an export that is missing, not a zero).
--- The period of year Y is 1 January to the last filing date in the warehouse, capped at 31 December
--- (provisional while the year is not over); the previous year is compared over the same days.
+-- The period of year Y is 1 January to the warehouse's newest dated fact (case, wastewater sample, hair test or
+-- registry snapshot), capped at 31 December (provisional while the year is not over); the previous year is
+-- compared over the same days.
+-- Banner cases exclude outflow records (township 外地): those feed only the outflow figures.
+-- cultivation_cases: banner cases of type cultivation, any number of plants (plan §四(五)3 "零种植、零产量").
 -- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
 --   (the cases extract links no case to a registered person, so this is the part the data can show).
--- outflow_3y_avg: mean of the yearly outflow suspects over Y−2..Y (all three years need data);
--- outflow_3y_change_pct: that mean against the mean over Y−3..Y−1, in percent (null when the earlier mean is 0).
+-- outflow_3y_avg: mean of the outflow suspects over Y−2..Y (all three years need data), each year counted over
+--   the same period as Y (1 January to period_end's day): a year in progress is never set beside whole years;
+-- outflow_3y_avg_previous: the same mean over Y−3..Y−1 (same period);
+-- outflow_3y_change_pct: the first against the second, in percent (null when the earlier mean is 0).
 create or replace table mart_cases_year as
 with cases as (
     select
         *,
         category in ('criminal', 'administrative')
-            and (case_type = 'user_incident' or coalesce(involves_out_of_control_user, false)) as user_crime
+            and (case_type = 'user_incident' or coalesce(involves_out_of_control_user, false)) as user_crime,
+        township_code is distinct from '外地' as banner_case
     from fact_cases
 ),
 
-extent as (
-    select min(filed_date) as first_filed, max(filed_date) as last_filed from cases
+extent as (   -- the data's end is the warehouse's newest dated fact, not the last filing: a quiet December
+              -- is no sign that the year is incomplete
+    select
+        min(filed_date) as first_filed,
+        greatest(
+            max(filed_date),
+            (select max(sample_date) from fact_wastewater),
+            (select max(collection_date) from fact_hair),
+            (select max(snapshot_date) from mart_registry_township)
+        ) as last_filed
+    from cases
 ),
 
 years as (
@@ -48,17 +63,20 @@ covered as (
 current_period as (
     select
         periods.year,
-        count(cases.case_id) as cases,
-        count(cases.case_id) filter (where category = 'criminal') as criminal_cases,
-        count(cases.case_id) filter (where category = 'administrative') as administrative_cases,
-        count(cases.case_id) filter (where category = 'incident') as incidents,
-        count(cases.case_id) filter (where solved_date is not null) as solved_cases,
-        coalesce(sum(suspects), 0)::bigint as suspects,
-        coalesce(sum(minor_suspects), 0)::bigint as minor_suspects,
-        count(cases.case_id) filter (where target_level in ('ministry', 'region')) as target_cases,
+        count(cases.case_id) filter (where banner_case) as cases,
+        count(cases.case_id) filter (where banner_case and category = 'criminal') as criminal_cases,
+        count(cases.case_id) filter (where banner_case and category = 'administrative') as administrative_cases,
+        count(cases.case_id) filter (where banner_case and category = 'incident') as incidents,
+        count(cases.case_id) filter (where banner_case and solved_date is not null) as solved_cases,
+        coalesce(sum(suspects) filter (where banner_case), 0)::bigint as suspects,
+        coalesce(sum(minor_suspects) filter (where banner_case), 0)::bigint as minor_suspects,
+        count(cases.case_id) filter (where banner_case and target_level in ('ministry', 'region')) as target_cases,
+        count(cases.case_id) filter (where banner_case and case_type = 'cultivation') as cultivation_cases,
+        coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'cultivation'),
+                 []::varchar[]) as cultivation_case_ids,
         coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
-        count(cases.case_id) filter (where user_crime) as user_crimes,
-        coalesce(sum(seized_g), 0) as seized_g
+        count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
+        coalesce(sum(seized_g) filter (where banner_case), 0) as seized_g
     from periods
     left join cases on cases.filed_date between periods.period_start and periods.period_end
     group by periods.year
@@ -67,14 +85,47 @@ current_period as (
 previous_period as (
     select
         periods.year,
-        count(cases.case_id) filter (where target_level in ('ministry', 'region')) as target_cases,
+        count(cases.case_id) filter (where banner_case and target_level in ('ministry', 'region')) as target_cases,
         coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
-        count(cases.case_id) filter (where user_crime) as user_crimes,
-        coalesce(sum(suspects), 0)::bigint as suspects,
-        coalesce(sum(minor_suspects), 0)::bigint as minor_suspects
+        count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
+        coalesce(sum(suspects) filter (where banner_case), 0)::bigint as suspects,
+        coalesce(sum(minor_suspects) filter (where banner_case), 0)::bigint as minor_suspects
     from periods
     left join cases on cases.filed_date between periods.previous_start and periods.previous_end
     group by periods.year
+),
+
+outflow_windows as (   -- year Y and the three before it, each from 1 January to period_end's day
+    select
+        periods.year,
+        back.k,
+        make_date(periods.year - back.k, 1, 1) as window_start,
+        (periods.period_end - to_years(back.k::integer))::date as window_end
+    from periods
+    cross join range(0, 4) as back(k)
+),
+
+outflow_counted as (
+    select
+        outflow_windows.year,
+        outflow_windows.k,
+        covered_back.year is not null as covered,
+        coalesce(sum(cases.outflow_suspects), 0) as outflow
+    from outflow_windows
+    left join cases on cases.filed_date between window_start and window_end
+    left join covered as covered_back on covered_back.year = outflow_windows.year - outflow_windows.k
+    group by all
+),
+
+outflow_3y as (
+    select
+        year,
+        case when count(*) filter (where k <= 2 and covered) = 3 then avg(outflow) filter (where k <= 2) end
+            as outflow_3y_avg,
+        case when count(*) filter (where k >= 1 and covered) = 3 then avg(outflow) filter (where k >= 1) end
+            as outflow_3y_avg_previous
+    from outflow_counted
+    group by year
 ),
 
 joined as (
@@ -97,15 +148,6 @@ joined as (
     left join covered as previously on previously.year = periods.year - 1
 ),
 
-averaged as (
-    select
-        joined.*,
-        count(*) filter (where has_data) over three_years as years_in_3y,
-        avg(outflow_suspects) over three_years as avg_3y
-    from joined
-    window three_years as (order by year range between 2 preceding and current row)
-),
-
 final as (
     select
         year,
@@ -121,6 +163,8 @@ final as (
         case when has_data then minor_suspects end as minor_suspects,
         case when has_data then seized_g end as seized_g,
         case when has_data then target_cases end as target_cases,
+        case when has_data then cultivation_cases end as cultivation_cases,
+        case when has_data then cultivation_case_ids end as cultivation_case_ids,
         case when previous_has_data then previous_target_cases end as previous_target_cases,
         case when has_data then outflow_suspects end as outflow_suspects,
         case when previous_has_data then previous_outflow_suspects end as previous_outflow_suspects,
@@ -128,9 +172,10 @@ final as (
         case when previous_has_data then previous_user_crimes end as previous_user_crimes,
         case when previous_has_data then previous_suspects end as previous_suspects,
         case when previous_has_data then previous_minor_suspects end as previous_minor_suspects,
-        case when years_in_3y = 3 then avg_3y end as outflow_3y_avg,
-        lag(case when years_in_3y = 3 then avg_3y end) over (order by year) as outflow_3y_avg_previous
-    from averaged
+        outflow_3y.outflow_3y_avg,
+        outflow_3y.outflow_3y_avg_previous
+    from joined
+    join outflow_3y using (year)
 )
 
 select

@@ -1,13 +1,23 @@
 -- 五个坚决不能发生: the five events that must not happen, counted per year (domain.md §5; plan §三).
 --
--- manufacturing        cases of type manufacturing or precursor filed in the year
+-- The plan's words (§三) are in domain/five_never.csv (clause_text) and carried here. Only the banner's cases
+-- count: outflow records (township 外地) are events elsewhere.
+-- manufacturing        "制造毒品案件或者非法生产制毒物品案件": cases of type manufacturing or precursor_production;
+--                      trading or transporting precursors (type precursor) is not this event
 -- mass_cultivation     cultivation cases with plants at or above domain/five_never.csv's threshold (≥ 500:
 --                      499 plants is not mass cultivation, 500 is)
 -- user_incident_major  user_incident cases of severity major
--- out_of_control_crime criminal cases involving an out-of-control user
--- student_use          distinct persons who are students and were newly found in the year (registry,
---                      first_found_date in the year, flagged is_student in a snapshot of that year) or tested
---                      positive in hair group student in the year (the same person in both counts once)
+-- out_of_control_crime "脱管失控吸毒人员引起的重大违法犯罪案件": criminal cases involving an out-of-control user
+--                      and of severity major
+-- student_use          "在校中小学生": distinct persons younger than five_never.csv's age line (19) at the event
+--                      who are students newly found in the year (registry: first_found_date in the year, flagged
+--                      is_student in a snapshot of that year) or tested positive in hair group student in the year
+--                      (the same person in both counts once). The warehouse keeps no birth date: the age at the
+--                      event is the registry's age_years at the person's latest snapshot less the whole years
+--                      between the event and that snapshot. A tested student absent from the registry has no
+--                      known age and counts (the group is 在校学生: nothing shows a university student).
+-- as_of: the last date the event's input covers (the cases' period end; for student_use the later of the
+-- year's last registry snapshot and last hair test).
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
 -- the input (the cases extract; for student_use both a registry snapshot and hair tests): the count is then 0
 -- but proves nothing, and the status is no_data.
@@ -16,6 +26,7 @@ with events as (
     select
         event,
         clause,
+        clause_text,
         description_zh,
         description_en,
         operator,
@@ -24,7 +35,11 @@ with events as (
 ),
 
 cases as (
-    select * from fact_cases
+    select * from fact_cases where township_code is distinct from '外地'
+),
+
+student_age_line as (
+    select threshold from events where event = 'student_use'
 ),
 
 years as (
@@ -40,18 +55,18 @@ case_years as (
 ),
 
 registry_years as (
-    select distinct year from mart_registry_township
+    select year, max(snapshot_date) as last_snapshot from mart_registry_township group by year
 ),
 
 hair_years as (
-    select distinct year(collection_date)::integer as year from fact_hair
+    select year(collection_date)::integer as year, max(collection_date) as last_test from fact_hair group by 1
 ),
 
 case_events as (
     select
         year(filed_date)::integer as year,
         case
-            when case_type in ('manufacturing', 'precursor') then 'manufacturing'
+            when case_type in ('manufacturing', 'precursor_production') then 'manufacturing'
             when case_type = 'cultivation'
                  and coalesce(plants, 0) >= (select threshold from events where event = 'mass_cultivation')
                 then 'mass_cultivation'
@@ -62,25 +77,38 @@ case_events as (
     union all
     select year(filed_date)::integer, 'out_of_control_crime', case_id
     from cases
-    where category = 'criminal' and involves_out_of_control_user
+    where category = 'criminal' and involves_out_of_control_user and severity = 'major'
 ),
 
 student_positive_samples as (
-    select year, person_key, sample_id
+    select distinct year, person_key, sample_id, collection_date
     from int_hair_tests
     where subject_group = 'student' and positive
+),
+
+tested_ages as (   -- the tested students' latest registry age (most are not on the register)
+    select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
+    from int_registry_ages
+    where person_key in (select person_key from student_positive_samples)
+    group by person_key
 ),
 
 student_registry as (
     select distinct
         year(first_found_date)::integer as year,
         person_key
-    from fact_registry
-    where is_student and year(first_found_date) = year(snapshot_date)
+    from int_registry_ages
+    where is_student and found_that_year
+      and coalesce(age_years - floor((snapshot_date - first_found_date) / 365.25), 0)
+          < (select threshold from student_age_line)
 ),
 
 student_persons as (
-    select year, person_key, 'hair:' || sample_id as evidence from student_positive_samples
+    select samples.year, samples.person_key, 'hair:' || samples.sample_id as evidence
+    from student_positive_samples as samples
+    left join tested_ages using (person_key)
+    where coalesce(tested_ages.age_years - floor((tested_ages.snapshot_date - samples.collection_date) / 365.25), 0)
+          < (select threshold from student_age_line)
     union all
     select year, person_key, 'registry' as evidence from student_registry
 ),
@@ -119,12 +147,17 @@ grid as (
         case
             when events.event = 'student_use' then registry_years.year is not null and hair_years.year is not null
             else case_years.year is not null
-        end as has_data
+        end as has_data,
+        case
+            when events.event = 'student_use' then greatest(registry_years.last_snapshot, hair_years.last_test)
+            else case_periods.period_end
+        end as as_of
     from years
     cross join events
     left join case_years on case_years.year = years.year
     left join registry_years on registry_years.year = years.year
     left join hair_years on hair_years.year = years.year
+    left join mart_cases_year as case_periods on case_periods.year = years.year
 ),
 
 final as (
@@ -139,7 +172,9 @@ final as (
             else 'occurred'
         end as status,
         coalesce(counts.evidence, []::varchar[]) as evidence,
+        grid.as_of,
         grid.clause,
+        grid.clause_text,
         grid.description_zh,
         grid.description_en
     from grid

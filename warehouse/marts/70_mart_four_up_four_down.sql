@@ -13,6 +13,8 @@
 --                                       in %: (minor users + minor suspects) ÷ (users + suspects)
 --   outflow_traffickers                 outflow suspects in the period
 --   user_crimes                         user crimes in the period (see mart_cases_year)
+-- as_of: the last date the indicator's inputs cover (the indicator's period end, the snapshot s0, the cases'
+-- period end; for minor_share the earlier of the last two).
 -- achieved: strictly up for 'up' and strictly down for 'down' ("上升"/"下降": an unchanged value is not
 -- achieved), except a value held at its bound (100 % for rates, 0 for counts and the minors' share), which
 -- cannot move further. A missing value on either side gives null (status no_data), never a false achievement.
@@ -25,6 +27,7 @@ with definitions as (
         unit,
         bound::double as bound,
         clause,
+        clause_text,
         description_zh,
         description_en
     from ref_four_up_four_down
@@ -101,7 +104,12 @@ measured as (
         cases.outflow_suspects as outflow_0,
         cases.previous_outflow_suspects as outflow_1,
         cases.user_crimes as user_crimes_0,
-        cases.previous_user_crimes as user_crimes_1
+        cases.previous_user_crimes as user_crimes_1,
+        awareness.as_of as awareness_as_of,
+        satisfaction.as_of as satisfaction_as_of,
+        registry_years.s0 as registry_as_of,
+        cases.period_end as cases_as_of,
+        least(registry_years.s0, cases.period_end) as both_as_of
     from years
     left join registry_years on registry_years.year = years.year
     left join cases on cases.year = years.year
@@ -116,17 +124,17 @@ measured as (
 ),
 
 long as (
-    select year, indicator, value, previous_value
+    select year, indicator, value, previous_value, as_of
     from measured
-    unpivot include nulls ((value, previous_value) for indicator in (
-        (awareness_0, awareness_1) as 'awareness_rate',
-        (satisfaction_0, satisfaction_1) as 'satisfaction_rate',
-        (execution_0, execution_1) as 'community_execution_rate',
-        (abstinent_growth_0, abstinent_growth_1) as 'abstinent_3y_growth',
-        (new_growth_0, new_growth_1) as 'new_users_growth',
-        (minor_share_0, minor_share_1) as 'minor_share',
-        (outflow_0, outflow_1) as 'outflow_traffickers',
-        (user_crimes_0, user_crimes_1) as 'user_crimes'
+    unpivot include nulls ((value, previous_value, as_of) for indicator in (
+        (awareness_0, awareness_1, awareness_as_of) as 'awareness_rate',
+        (satisfaction_0, satisfaction_1, satisfaction_as_of) as 'satisfaction_rate',
+        (execution_0, execution_1, registry_as_of) as 'community_execution_rate',
+        (abstinent_growth_0, abstinent_growth_1, registry_as_of) as 'abstinent_3y_growth',
+        (new_growth_0, new_growth_1, registry_as_of) as 'new_users_growth',
+        (minor_share_0, minor_share_1, both_as_of) as 'minor_share',
+        (outflow_0, outflow_1, cases_as_of) as 'outflow_traffickers',
+        (user_crimes_0, user_crimes_1, cases_as_of) as 'user_crimes'
     ))
 ),
 
@@ -136,6 +144,7 @@ judged as (
         long.indicator,
         long.value::double as value,
         long.previous_value::double as previous_value,
+        long.as_of::date as as_of,
         definitions.direction as expected_direction,
         case
             when long.value is null or long.previous_value is null then null
@@ -164,10 +173,12 @@ final as (
             when achieved then 'achieved'
             else 'not_achieved'
         end as status,
+        as_of,
         unit,
         bound,
         source,
         clause,
+        clause_text,
         description_zh,
         description_en
     from judged

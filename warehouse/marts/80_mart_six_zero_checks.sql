@@ -1,26 +1,46 @@
--- 六个零目标, check by check: every row of domain/targets.csv evaluated for every year (domain.md §5).
--- mart_six_zero rolls these up into one status per target.
+-- 六个零目标, check by check: every row of domain/targets.csv evaluated for every year (domain.md §5, revised).
+-- mart_six_zero rolls these up into one status per target. Each check carries the plan's own words
+-- (clause_text) and the task that owns it (domain/check_tasks.csv).
 --
 -- Inputs (targets.csv `input`):
---   indicator:X                 annual value of indicator X for the banner (period 'YYYY'; latest load wins)
+--   indicator:X                 the year's value of indicator X for the banner (int_indicators_year: the annual
+--                               figure, else the latest half-year figure for the year so far)
 --   indicator:volunteers_share  volunteers ÷ the setting banner_population × 100 (% of residents)
+--   indicator:budget_wan_yuan_vs_previous  the budget less the previous year's ("常态增长机制": not below it)
 --   event:X                     mart_five_never count (no_data when the year lacks that event's input)
---   cases:target_cases_vs_previous  target cases − the previous year's, same period (mart_cases_year)
---   cases:outflow_3y_change_pct     change of the outflow suspects' 3-year average in %; when both 3-year
---                                   averages are 0 there is nothing to reduce and the check passes
+--   cases:target_cases_vs_previous  target cases − the previous year's, same period (mart_cases_year); the plan's
+--                               "逐年上升" needs a rise: the operator is "> 0", equal fails
+--   cases:outflow_3y_change_pct     change of the outflow suspects' 3-year average in % (same months each year);
+--                                   when both 3-year averages are 0 there is nothing to reduce and the check passes
+--   cases:cultivation_cases     banner cultivation cases of the year, any size ("零种植、零产量")
+--   minors:involvement          "18岁以下青少年涉毒行为零发生": users newly found in the year under 18 at finding
+--                               (registry) + minor suspects of the banner's cases + positive hair samples of
+--                               persons under 18 at collection (age from the registry; unknown age not counted);
+--                               no_data without both cases and a registry snapshot in the year
+--   support:employment_support_rate  the indicator employment_support_rate, else the registry's share of
+--                               community detox/rehab users flagged employment_support (year-end snapshot; no
+--                               input when the snapshot leaves the flag blank; 100 with nobody in community)
 --   registry:out_of_control     the most out-of-control users in any snapshot of the year (banner)
 --   registry:face_check_rate, info_verified_rate, users_per_case_worker, existing_users
---                               the year's latest snapshot; a rate with nobody at large is 100; users per
---                               worker is 0 without community users and infinite with users but no worker;
---                               existing_users at scope 'township' is the largest township (evidence: those
---                               over the line)
+--                               the year's latest snapshot; a rate with nobody at large is 100; a column the
+--                               snapshot leaves blank for everyone is no input (no_data, never 0 %); users per
+--                               worker on the base of the setting staff_ratio_base (evidence: all three bases),
+--                               0 without users and infinite with users but no worker; existing_users at scope
+--                               'township' is the largest township (evidence: those over the line)
 --   coverage:wastewater_quarters, coverage:hair_quarters
 --                               distinct quarters of the year with a wastewater sample / a hair test (0 when
 --                               none: a missing test is a failure of this check, not missing data)
 --   wastewater:rising_substances  abuse-marker substances read as use whose banner trend is 'rising' at the
 --                               year's last sampled quarter (mart_wastewater_quarterly); no_data without samples
 -- result: pass / fail by the row's operator and threshold (so "> 95" fails at exactly 95, "<= 20" passes at
--- exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing.
+-- exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing. A year in progress (the
+-- warehouse's newest dated fact is before 31 December) is not judged early: a check marked `accrues` in
+-- targets.csv (counts that can still grow: briefings, class hours, target cases, quarterly coverage) that does
+-- not pass yet is `pending` — except a coverage check with a quarter already over and untested, which fails —
+-- and an indicator not reported yet is `pending`, not no_data.
+-- as_of: the last date the check's input covers. quarantined: rows of the cases extract in quarantine whose
+-- faulty columns include one the check reads (targets.csv quarantine_fields) and whose case was never loaded
+-- since: they could change the result (the quarantine keeps no raw values, so no year can be told).
 create or replace temp macro passes(value, operator, threshold) as
     case operator
         when '>=' then value >= threshold
@@ -40,10 +60,17 @@ with targets as (
         threshold::double as threshold,
         scope,
         clause,
+        clause_text,
+        accrues = 'yes' as accrues,
+        nullif(quarantine_fields, '') as quarantine_fields,
         description_zh,
         description_en,
         row_number() over () as check_order
     from ref_targets
+),
+
+owners as (
+    select code as "check", task from ref_check_tasks where kind = 'check'
 ),
 
 indicator_values as (
@@ -66,107 +93,236 @@ at_year_end as (
 
 wastewater_trends as (
     select substance, year, arg_max(trend_class, quarter_index) as trend_class,
-           arg_max(trend_change_pct_per_year, quarter_index) as change_pct_per_year
+           arg_max(trend_change_pct_per_year, quarter_index) as change_pct_per_year,
+           max(quarter) as quarter
     from mart_wastewater_quarterly
     where area_level = 'banner' and readable_as_use and abuse_marker
     group by substance, year
 ),
 
+data_as_of as (   -- the warehouse's newest dated fact: a year it does not reach the end of is in progress
+    select greatest(
+        (select max(sample_date) from fact_wastewater),
+        (select max(collection_date) from fact_hair),
+        (select max(snapshot_date) from mart_registry_township),
+        (select max(filed_date) from fact_cases)
+    ) as as_of
+),
+
 years as (
-    select distinct year from mart_wastewater_year
-    union select distinct year from mart_hair_positivity
-    union select distinct year from mart_registry_township
-    union select distinct year(filed_date)::integer from fact_cases
-    union select distinct period[1:4]::integer from fact_indicators
+    select year, coalesce(as_of < make_date(year, 12, 31), false) as in_progress,
+           least(as_of, make_date(year, 12, 31)) as year_as_of,
+           -- quarters of the year whose last day the data have reached
+           (select count(*) from range(1, 5) as quarters(q) where last_day(make_date(year, q::integer * 3, 1)) <= as_of)
+               as quarters_due
+    from (
+        select distinct year from mart_wastewater_year
+        union select distinct year from mart_hair_positivity
+        union select distinct year from mart_registry_township
+        union select distinct year(filed_date)::integer from fact_cases
+        union select distinct period[1:4]::integer from fact_indicators
+    )
+    cross join data_as_of
+),
+
+minor_found as (   -- users found under 18 (age at finding, from the snapshot of the year they were found)
+    select year(first_found_date)::integer as year, count(distinct person_key) as newly_found
+    from int_registry_ages
+    where found_that_year
+      and age_years - floor((snapshot_date - first_found_date) / 365.25) < 18
+    group by 1
+),
+
+minor_positive as (   -- positive hair samples of persons under 18 at collection (registry age)
+    select tests.year, count(distinct tests.sample_id) as hair_positive
+    from int_hair_tests as tests
+    join (select person_key, max(snapshot_date) as snapshot_date, arg_max(age_years, snapshot_date) as age_years
+          from int_registry_ages
+          group by person_key) as ages using (person_key)
+    where tests.positive and ages.age_years - floor((ages.snapshot_date - tests.collection_date) / 365.25) < 18
+    group by 1
+),
+
+minors as (
+    select
+        years.year,
+        coalesce(minor_found.newly_found, 0) as newly_found,
+        cases.minor_suspects,
+        coalesce(minor_positive.hair_positive, 0) as hair_positive,
+        coalesce(cases.has_data, false) and exists (select 1 from banner where banner.year = years.year) as has_data,
+        cases.period_end
+    from years
+    left join mart_cases_year as cases using (year)
+    left join minor_found using (year)
+    left join minor_positive using (year)
 ),
 
 inputs as (
-    select year, 'indicator:' || indicator as input, 'banner' as scope, value,
-           false as forced_pass, 'period ' || year || coalesce(', ' || source, '') as evidence
+    select year, 'indicator:' || indicator as input, 'banner' as scope, value, false as forced_pass,
+           'period ' || period || coalesce(', ' || source, '') as evidence, as_of, true as can_wait
     from indicator_values
+    union all
+    select year, 'indicator:budget_wan_yuan_vs_previous', 'banner', value - previous_value, false,
+           value || ' vs ' || previous_value || ' (' || (year - 1) || ')', as_of, true
+    from indicator_values
+    where indicator = 'budget_wan_yuan'
     union all
     select year, 'indicator:volunteers_share', 'banner',
            100.0 * value / getvariable('banner_population'), false,
-           value::bigint || ' volunteers / ' || getvariable('banner_population') || ' residents'
+           value::bigint || ' volunteers / ' || getvariable('banner_population') || ' residents', as_of, true
     from indicator_values
     where indicator = 'volunteers'
     union all
-    select year, 'event:' || event, 'banner', case when has_data then count end, false,
-           array_to_string(evidence, ', ')
-    from mart_five_never
+    select five.year, 'event:' || five.event, 'banner', case when five.has_data then five.count end, false,
+           array_to_string(five.evidence, ', '), coalesce(cases.period_end, years.year_as_of), true
+    from mart_five_never as five
+    join years using (year)
+    left join mart_cases_year as cases using (year)
     union all
     select year, 'cases:target_cases_vs_previous', 'banner', target_cases - previous_target_cases, false,
-           target_cases || ' vs ' || previous_target_cases || ' (to ' || strftime(period_end, '%m-%d') || ')'
+           target_cases || ' vs ' || previous_target_cases || ' (to ' || strftime(period_end, '%m-%d') || ')',
+           period_end, true
     from mart_cases_year
     union all
     select year, 'cases:outflow_3y_change_pct', 'banner', outflow_3y_change_pct,
            outflow_3y_avg = 0 and outflow_3y_avg_previous = 0,
            'average ' || round(outflow_3y_avg, 2) || ' (' || (year - 2) || '–' || year || ') vs '
-               || round(outflow_3y_avg_previous, 2) || ' (' || (year - 3) || '–' || (year - 1) || ')'
+               || round(outflow_3y_avg_previous, 2) || ' (' || (year - 3) || '–' || (year - 1) || '), to '
+               || strftime(period_end, '%m-%d'),
+           period_end, true
     from mart_cases_year
+    union all
+    select year, 'cases:cultivation_cases', 'banner', cultivation_cases, false,
+           array_to_string(cultivation_case_ids, ', '), period_end, true
+    from mart_cases_year
+    union all
+    select year, 'minors:involvement', 'banner',
+           case when has_data then newly_found + minor_suspects + hair_positive end, false,
+           'newly found ' || newly_found || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
+           period_end, true
+    from minors
+    union all
+    select years.year, 'support:employment_support_rate', 'banner',
+           case
+               when indicator.value is not null then indicator.value
+               when not registry.employment_support_recorded then null
+               when registry.community_ordered = 0 then 100
+               else 100.0 * registry.employment_support / registry.community_ordered
+           end, false,
+           case
+               when indicator.value is not null then 'period ' || indicator.period || coalesce(', ' || indicator.source, '')
+               else registry.employment_support || ' / ' || registry.community_ordered || ' at ' || registry.snapshot_date
+           end,
+           coalesce(indicator.as_of, registry.snapshot_date), true
+    from years
+    left join indicator_values as indicator
+        on indicator.year = years.year and indicator.indicator = 'employment_support_rate'
+    left join at_year_end as registry on registry.year = years.year and registry.township_code = '150823'
     union all
     select year, 'registry:out_of_control', 'banner', max(out_of_control), false,
            coalesce(string_agg(strftime(snapshot_date, '%Y-%m-%d') || ': ' || out_of_control, ', '
-                               order by snapshot_date) filter (where out_of_control > 0), '')
+                               order by snapshot_date) filter (where out_of_control > 0), ''),
+           max(snapshot_date), true
     from banner
     group by year
     union all
-    select year, 'registry:face_check_rate', 'banner', coalesce(face_check_rate, 100), false,
-           face_checked || ' / ' || at_large || ' at ' || snapshot_date
+    select year, 'registry:face_check_rate', 'banner',
+           case when face_check_recorded then coalesce(face_check_rate, 100) end, false,
+           case when face_check_recorded then face_checked || ' / ' || at_large else 'blank' end || ' at ' || snapshot_date,
+           snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
-    select year, 'registry:info_verified_rate', 'banner', coalesce(info_verified_rate, 100), false,
-           info_verified || ' / ' || at_large || ' at ' || snapshot_date
+    select year, 'registry:info_verified_rate', 'banner',
+           case when info_verified_recorded then coalesce(info_verified_rate, 100) end, false,
+           case when info_verified_recorded then info_verified || ' / ' || at_large else 'blank' end
+               || ' at ' || snapshot_date,
+           snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:users_per_case_worker', 'banner',
            case
-               when community_ordered = 0 then 0
+               when not case_worker_recorded and staff_ratio_users > 0 then null
+               when staff_ratio_users = 0 then 0
                when case_workers = 0 then 'infinity'::double
                else users_per_case_worker
            end, false,
-           community_ordered || ' users / ' || case_workers || ' workers at ' || snapshot_date
+           getvariable('staff_ratio_base') || ': ' || staff_ratio_users || ' users / ' || case_workers
+               || ' workers at ' || snapshot_date
+               || ' (existing ' || coalesce(round(users_per_case_worker_existing, 1)::varchar, '—')
+               || ', registered ' || coalesce(round(users_per_case_worker_registered, 1)::varchar, '—')
+               || ', community ' || coalesce(round(users_per_case_worker_community, 1)::varchar, '—') || ')',
+           snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:existing_users', 'banner', existing_users, false,
-           existing_users || ' at ' || snapshot_date
+           existing_users || ' at ' || snapshot_date, snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:existing_users', 'township', max(existing_users), false,
            coalesce(string_agg(township_code || ': ' || existing_users, ', ' order by township_code)
-                        filter (where over_listing_threshold), '')
+                        filter (where over_listing_threshold), ''),
+           max(snapshot_date), true
     from at_year_end where township_code <> '150823'
     group by year
     union all
     select years.year, 'coverage:wastewater_quarters', 'banner', count(distinct ww.quarter), false,
-           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1))
+           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1)),
+           max(ww.quarter_end), count(distinct ww.quarter) filter (where right(ww.quarter, 1)::integer <= years.quarters_due)
+                                = years.quarters_due
     from years
-    left join mart_wastewater_quarterly as ww on ww.year = years.year and ww.area_level = 'banner'
-    group by years.year
+    left join (select year, quarter, max(last_day(make_date(year, right(quarter, 1)::integer * 3, 1))) as quarter_end
+               from mart_wastewater_quarterly where area_level = 'banner' group by all) as ww
+        on ww.year = years.year
+    group by years.year, years.quarters_due
     union all
     select years.year, 'coverage:hair_quarters', 'banner', count(distinct hair.quarter), false,
-           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1))
+           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1)),
+           max(hair.last_test), count(distinct hair.quarter) filter (where right(hair.quarter, 1)::integer <= years.quarters_due)
+                                = years.quarters_due
     from years
-    left join mart_hair_positivity as hair on hair.year = years.year
-    group by years.year
+    left join (select year, quarter, max(collection_date) as last_test from int_hair_tests group by all) as hair
+        on hair.year = years.year
+    group by years.year, years.quarters_due
     union all
     select year, 'wastewater:rising_substances', 'banner', count(*) filter (where trend_class = 'rising'), false,
            coalesce(string_agg(substance || ' +' || round(change_pct_per_year)::integer || '%/yr', ', ' order by substance)
-                        filter (where trend_class = 'rising'), '')
+                        filter (where trend_class = 'rising'), ''),
+           max(last_day(make_date(year, right(quarter, 1)::integer * 3, 1))), true
     from wastewater_trends
     group by year
+),
+
+quarantined as (   -- quarantined case rows never loaded since, with the extract columns at fault
+    select
+        coalesce(record_ref, file_name || ' #' || row_number) as row_ref,
+        string_split(columns, ',') as faulty
+    from quarantine
+    where source = 'cases'
+      and (record_ref is null or record_ref not in (select case_id from fact_cases where case_id is not null))
+),
+
+at_risk as (
+    select targets."check", list(distinct quarantined.row_ref order by quarantined.row_ref) as quarantined
+    from targets
+    join quarantined on len(list_intersect(quarantined.faulty, string_split(targets.quarantine_fields, ','))) > 0
+    group by targets."check"
 ),
 
 evaluated as (
     select
         years.year,
+        years.in_progress,
         targets.*,
         inputs.value::double as value,
         inputs.evidence,
+        inputs.as_of,
         case
             when inputs.forced_pass then 'pass'
+            when inputs.value is null and years.in_progress
+                 and (targets.accrues or targets.input like 'indicator:%') then 'pending'
             when inputs.value is null then 'no_data'
             when passes(inputs.value::double, targets.operator, targets.threshold) then 'pass'
+            when years.in_progress and targets.accrues and inputs.can_wait then 'pending'
             else 'fail'
         end as result
     from years
@@ -188,10 +344,17 @@ final as (
         value,
         result,
         nullif(evidence, '') as evidence,
+        as_of::date as as_of,
+        in_progress,
+        owners.task,
+        coalesce(at_risk.quarantined, []::varchar[]) as quarantined,
         clause,
+        clause_text,
         description_zh,
         description_en
     from evaluated
+    left join owners using ("check")
+    left join at_risk using ("check")
 )
 
 select * from final
