@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import i18n
-from analysis import fmt
+from analysis import fmt, townships
 from analysis.labels import label
 from analysis.present import header
 from briefings import content
@@ -24,6 +24,7 @@ from briefings.period import parse
 from tests.app_helpers import frame, metric, number, open_page, texts
 
 BANNER = "150823"
+SEAT = "150823100"     # 乌拉山镇: over the listing line of 60
 OUTFLOW = "outside"    # mart_cases_quarter's row for outflow records (township 外地): never a banner case
 PERIODS = {"2024": ("2024Q1", "2024Q4"), "2025H1": ("2025Q1", "2025Q2")}
 STATUSES = ("met", "not_met", "no_data", "pending")
@@ -216,6 +217,13 @@ def test_blank_registry_columns_show_a_dash_and_count_as_no_data_on_every_page(l
                             "where snapshot_date = '2025-06-30' and area_level = 'township'"))
     assert card[header("checks_passed", "en")].max() <= 2, "only the listing line and out-of-control remain"
     assert len(card) == len(towns)
+    at = open_page("townships", "en", **{"from": "2025Q1", "to": "2025Q2", "town": SEAT})
+    shown = next(m for m in at.metric if m.label == i18n.t("col.checks_passed", "en"))
+    (existing, out_of_control), = live.query("select existing_users, out_of_control from mart_registry_township "
+                                              "where snapshot_date = '2025-06-30' and township_code = ?", [SEAT])
+    passed = (existing <= 60) + (out_of_control == 0)    # the only checks with input: listing, out of control
+    assert shown.value == f"{passed}/{len(townships.township_checks())}"
+    assert shown.help == i18n.t("town.checks_no_data", "en", n=len(results))
 
 
 def test_registry_rates_on_the_page_equal_the_marts_for_a_whole_year(live):
