@@ -88,6 +88,12 @@ def series(f: Filters, scope: Scope) -> pd.DataFrame:
     return combined(f, scope, [_day(d) for d in days])
 
 
+def staff_ratio_base() -> str:
+    """The base users per case worker were computed on: the setting `staff_ratio_base` the warehouse was built
+    with (ref_settings), which may differ from the settings file edited since."""
+    return str(db.query("select value from ref_settings where setting = 'staff_ratio_base'")["value"].iloc[0])
+
+
 def by_township(f: Filters, scope: Scope, day: date | None) -> pd.DataFrame:
     """Every township at one snapshot (within the scope and selection), with its listing line."""
     towns = scope.townships_for(f.towns)

@@ -234,3 +234,9 @@ def test_registry_rates_on_the_page_equal_the_marts_for_a_whole_year(live):
     assert metric(at, "col.face_check_rate", "en") == fmt.percent(face)
     assert metric(at, "col.info_verified_rate", "en") == fmt.percent(verified)
     assert metric(at, "col.users_per_case_worker", "en") == fmt.number(per_worker, 1)
+    (base,), = live.query("select value from ref_settings where setting = 'staff_ratio_base'")
+    shown = next(m for m in at.metric if m.label == i18n.t("col.users_per_case_worker", "en"))
+    assert shown.help == i18n.t("reg.staff_help_base", "en", base=i18n.t(f"rules.base.{base}", "en"))
+    assert base == "existing" and per_worker == pytest.approx(
+        live.query("select existing_users / case_workers from mart_registry_township where township_code = ? "
+                   "and snapshot_date = '2024-12-31'", [BANNER])[0][0])
