@@ -23,8 +23,8 @@ GENERIC = {"heading1": "sans-serif"}                  # every other role: serif
 
 def font_stack(f: Face) -> str:
     """CSS font-family for a role: every official name, then the face found here and the Noto fallback."""
-    official, fallback = ROLES[f.role]
-    names = dict.fromkeys((*official, f.available or fallback, fallback))
+    official, fallbacks = ROLES[f.role]
+    names = dict.fromkeys((*official, *([f.available] if f.available else []), *fallbacks))
     return ", ".join([*(f'"{name}"' for name in names), GENERIC.get(f.role, "serif")])
 
 
