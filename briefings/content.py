@@ -175,7 +175,7 @@ def _masthead(ctx: Ctx, issued: date, issue_no: int, annex: list[Table]) -> Mast
         recipients=setting("recipients") + colon, lead=ctx.t("lead", period=ctx.period.text(ctx.lang)),
         attachments=[t.title.split("　" if ctx.lang == "zh" else ". ", 1)[-1] for t in annex],
         cc=ctx.t("cc_label") + colon + setting("cc") + ("。" if ctx.lang == "zh" else "."),
-        printed=ctx.t("printed", printer=setting("printer"), day=ctx.day(issued)))
+        printer=setting("printer"), printed_on=ctx.t("printed", day=ctx.day(issued)))
 
 
 def _guarded(ctx: Ctx, heading: str, build_: Callable[[Ctx, str], Section]) -> Section:

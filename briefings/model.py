@@ -47,7 +47,8 @@ class Masthead:
     lead: str                       # "现将2024年第三季度全旗毒情监测预警情况通报如下："
     attachments: list[str]          # 附件 list: the annex tables' titles
     cc: str                         # 版记 抄送 line
-    printed: str                    # 版记 "乌拉特前旗禁毒委员会办公室　2024年10月8日印发"
+    printer: str                    # 版记: the office that issues it (left) …
+    printed_on: str                 # … and the day (right): "2024年10月8日印发"
 
 
 @dataclass(frozen=True)
