@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from briefings import fonts  # noqa: E402
 from dashboard import fmt  # noqa: E402
@@ -65,10 +66,11 @@ def lines(frame: pd.DataFrame, series: str, value: str, ylabel: str, lang: str, 
 
 
 def bars(frame: pd.DataFrame, value: str, ylabel: str, lang: str, path: Path) -> Path:
-    """One bar per quarter, its value written above it."""
+    """One bar per quarter (a count), its value written above it."""
     fig, ax = _axes(ylabel)
     names = [fmt.quarter(q, lang) for q in frame["quarter"]]
     drawn = ax.bar(names, frame[value], color="#2f5597", width=0.6)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))        # counts: 0, 5, 10, never 2.5
     ax.bar_label(drawn, labels=[fmt.number(v) for v in frame[value]], fontsize=8, padding=2)
     ax.tick_params(axis="x", labelrotation=30)
     return _save(fig, path)

@@ -7,6 +7,7 @@ a briefing and the app never disagree. A public briefing hides small counts belo
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -475,7 +476,7 @@ def _gaps(ctx: Ctx) -> list[str]:
 def _next_steps(ctx: Ctx, heading: str) -> Section:
     six = targets.six_zero(ctx.period.year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
-    steps = [ctx.t("step_target", target=r[name], tasks=fmt.join(list(r["plan_tasks"]), ctx.lang),
+    steps = [ctx.t("step_target", target=r[name], tasks=fmt.join([_task(t, ctx.lang) for t in r["plan_tasks"]], ctx.lang),
                    units=fmt.join(list(r["lead_units"]), ctx.lang))
              for _, r in six[six["status"] == "not_met"].iterrows() if r["plan_tasks"] is not None
              and len(r["plan_tasks"])]
@@ -485,6 +486,11 @@ def _next_steps(ctx: Ctx, heading: str) -> Section:
     if not steps:       # only the request to the office: it goes into the DOCX, not into PDF or HTML
         return Section(heading, editor_note=ctx.t("fill_in"))
     return Section(heading, paragraphs=part.paragraphs, editor_note=ctx.t("fill_in"))
+
+
+def _task(text: str, lang: str) -> str:
+    """A plan task as running Chinese text: "4.1 深化排查,精准管控" → "4.1深化排查，精准管控"."""
+    return re.sub(r"^([\d.]+)\s+", r"\1", text).replace(",", "，") if lang == "zh" else text
 
 
 # --- 附表 ----------------------------------------------------------------------------------------------

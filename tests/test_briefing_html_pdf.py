@@ -44,10 +44,12 @@ def section_texts(s: Section) -> list[str]:
 
 
 def reading_order(b: Briefing) -> list[str]:
-    """Every text of the briefing in the order a reader meets it."""
-    return [*([b.marking] if b.marking else []), b.title, b.issuer, b.date_text,
-            *(x for s in b.sections for x in section_texts(s)),
-            "附表", *(x for t in b.annex for x in table_texts(t)), *b.footnotes]
+    """Every text of the briefing in the order a reader meets it: 版头, 主体, 附件, 版记."""
+    m = b.masthead
+    return [*([b.marking] if b.marking else []), m.name, m.number, b.issuer, b.date_text, b.title,
+            m.recipients, m.lead, *(x for s in b.sections for x in section_texts(s)),
+            "附件：", *(f"{i}.{a}" for i, a in enumerate(m.attachments, 1)),
+            "附表", *(x for t in b.annex for x in table_texts(t)), *b.footnotes, m.cc, m.printer, m.printed_on]
 
 
 def leaf_texts(doc: lxml.html.HtmlElement) -> list[str]:
@@ -88,7 +90,8 @@ def html_doc(internal: Briefing, tmp_path: Path) -> tuple[str, lxml.html.HtmlEle
 def test_html_has_every_text_in_reading_order(internal: Briefing, html_doc) -> None:
     _, doc = html_doc
     assert first_missing(reading_order(internal), leaf_texts(doc)) is None
-    assert leaf_texts(doc)[-len(internal.footnotes):] == internal.footnotes  # footnotes close the page
+    m = internal.masthead
+    assert leaf_texts(doc)[-3:] == [m.cc, m.printer, m.printed_on]          # 版记 closes the page
 
 
 def test_html_semantic_markup(internal: Briefing, html_doc) -> None:
@@ -145,7 +148,7 @@ def test_marking_only_when_internal(tmp_path: Path, internal: Briefing) -> None:
     public = sample_briefing(tmp_path, "public")
     assert public.marking is None and "内部资料" not in html_string(public)
     texts = leaf_texts(parse(html_string(internal)))
-    assert texts[:2] == [internal.marking, internal.title]               # top-left, above the title
+    assert texts[:2] == [internal.marking, internal.masthead.name]       # top-left, above the masthead
 
 
 def test_font_families_name_official_face_then_fallback(html_doc) -> None:
