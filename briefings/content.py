@@ -555,7 +555,7 @@ def _footnotes(ctx: Ctx, meta: db.Meta) -> list[str]:
         notes.append(ctx.t("suppressed_note", n=suppress.threshold()))
     missing = [f for f in fonts.faces().values() if f.fell_back]
     if missing:
-        notes.append(ctx.t("font_note", official=fmt.join((f.official for f in missing), ctx.lang),
+        notes.append(ctx.t("font_note", official=fmt.join((fonts.display_name(f.official, ctx.lang) for f in missing), ctx.lang),
                            available=fmt.join(sorted({fonts.display_name(f.available, ctx.lang)
                                                       for f in missing}), ctx.lang)))
     return notes

@@ -52,10 +52,10 @@ def face(role: str) -> Face:
 
 
 def display_name(family: str | None, lang: str) -> str:
-    """A family as a sentence in `lang` names it ("—" for none)."""
+    """A family as a sentence in `lang` names it ("—" for none): Chinese text says 仿宋, not 仿宋_GB2312."""
     if family is None:
         return "—"
-    return ZH_NAMES.get(family, family) if lang == "zh" else family
+    return ZH_NAMES.get(family, family.split("_")[0]) if lang == "zh" else family
 
 
 def faces() -> dict[str, Face]:
