@@ -53,7 +53,7 @@ from docx.text.run import Run
 import i18n
 from briefings.fonts import LATIN, face
 from briefings.html import write_file
-from briefings.layout import TABLE_PT, column_widths
+from briefings.layout import TABLE_SIZES, fit
 from briefings.model import Briefing, Chart, Masthead, Section, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
@@ -108,8 +108,8 @@ LOOKS: dict[str, Look] = {look.name.removeprefix("Briefing ").lower().replace(" 
     Look("Briefing Annex Heading", "heading1", 16, J.LEFT, outline=0, keep_with_next=True, page_break_before=True),
     Look("Briefing Table Title", "heading1", 14, J.CENTER, before=14, after=6, keep_with_next=True),
     Look("Briefing Chart Title", "heading1", 14, J.CENTER, before=14, after=6, keep_with_next=True),
-    Look("Briefing Table Header", "heading1", TABLE_PT, J.CENTER, line=15, bold=True),
-    Look("Briefing Table Text", "body", TABLE_PT, J.CENTER, line=15),
+    Look("Briefing Table Header", "heading1", TABLE_SIZES[0], J.CENTER, line=15, bold=True),
+    Look("Briefing Table Text", "body", TABLE_SIZES[0], J.CENTER, line=15),
     Look("Briefing Figure", "body", 16, J.CENTER, line=None, keep_with_next=True),
     Look("Briefing Note", "body", 12, line=18, before=4, after=14),
     Look("Briefing Footnote", "body", 12, line=18),
@@ -313,7 +313,8 @@ def _table(doc: Document, table: Table) -> None:
     _paragraph(doc, "table_title", table.title)
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style, grid.alignment = doc.styles["Table Grid"], WD_TABLE_ALIGNMENT.CENTER
-    _fixed_widths(grid, [Mm(w) for w in column_widths(table, TEXT_WIDTH.mm)])
+    layout = fit(table, TEXT_WIDTH.mm)
+    _fixed_widths(grid, [Mm(w) for w in layout.widths])
     for i, (row, values) in enumerate(zip(grid.rows, [table.columns, *table.rows])):
         _row_flags(row, header=i == 0)
         total = table.total_row and i == len(table.rows)
@@ -322,7 +323,9 @@ def _table(doc: Document, table: Table) -> None:
             key = "table_header" if i == 0 else "table_text"
             paragraph = cell.paragraphs[0]
             paragraph.style = LOOKS[key].name
-            _run(paragraph, text, key, bold=total or None)
+            run = _run(paragraph, text, key, bold=total or None)
+            if layout.size != LOOKS[key].size:      # a wide table set smaller than its style, so nothing breaks
+                run.font.size = Pt(layout.size)
     if table.note:
         _paragraph(doc, "note", table.note)
 

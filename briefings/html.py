@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import i18n
 from briefings.fonts import ROLES, Face, faces
-from briefings.layout import column_widths, unbreakable
+from briefings.layout import fit, unbreakable
 from briefings.model import Briefing
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -40,7 +40,7 @@ def _env() -> Environment:
                       autoescape=select_autoescape(("html", "j2")),  # the .css template is not HTML
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["data_uri"] = png_data_uri
-    env.filters["widths"] = lambda table: column_widths(table, TEXT_WIDTH_MM)
+    env.filters["fit"] = lambda table: fit(table, TEXT_WIDTH_MM)
     env.filters["unbreakable"] = unbreakable
     return env
 

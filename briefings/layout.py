@@ -9,28 +9,39 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
 
+from PIL import ImageFont
+
+from briefings import fonts
 from briefings.model import Table
 
 PT_MM = 25.4 / 72
 NAME_CHARS = 9          # a Chinese cell up to this long never breaks (the longest township name has 8)
-TABLE_PT = 10.5         # 五号: ten columns of figures and a township name fit the 156 mm block
-CELL_PAD_MM = 2.2       # left and right cell margins together, plus a little for the rule
+TABLE_SIZES = (10.5, 9.5, 9.0)  # 五号 if the table fits at it, else smaller down to 小五: nothing breaks mid-word
+CELL_PAD_MM = 3.0       # left and right cell margins and the rules, with a little slack
+HEADER_WIDER = 1.12     # headers are set in the 黑体 face (sans), wider than the body face it is measured with
 
 
-def _char_em(ch: str) -> float:
-    """Advance of one character in ems (CJK full width; Latin by class, close to Times and Noto)."""
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
-        return 1.0
-    if ch in " .,:;'!|ilIjft()[]":
-        return 0.3
-    if ch.isupper() or ch in "%mwMW—":
-        return 0.75
-    return 0.55
+@cache
+def _body_font() -> ImageFont.FreeTypeFont | None:
+    """The body face this machine draws tables with (its Latin letters are wider than Times New Roman's, so
+    widths measured with it also hold in Word), at 1000 units to the em."""
+    family = fonts.face("body").available
+    path = fonts.font_file(family) if family else None
+    try:
+        return ImageFont.truetype(path, 1000) if path else None
+    except OSError:
+        return None
 
 
 def width_em(text: str) -> float:
-    return sum(_char_em(ch) for ch in text)
+    """Advance of `text` in ems: measured with the body face, else CJK one em and anything else 0.6."""
+    font = _body_font()
+    if font is not None:
+        return font.getlength(text) / 1000
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6 for ch in text)
 
 
 def has_cjk(text: str) -> bool:
@@ -51,14 +62,36 @@ def _min_em(text: str, header: bool) -> float:
     return max((width_em(word) for word in text.replace("-", "- ").split()), default=0.0)
 
 
-def column_widths(table: Table, total_mm: float, font_pt: float = TABLE_PT) -> list[float]:
-    """Widths in mm, summing to `total_mm`, of the table's columns."""
+@dataclass(frozen=True)
+class Fit:
+    size: float             # font size of the table, pt
+    widths: list[float]     # column widths, mm, summing to the text block
+
+
+def fit(table: Table, total_mm: float) -> Fit:
+    """The largest of TABLE_SIZES at which every unbreakable piece fits, and the column widths at it."""
+    for size in TABLE_SIZES:
+        lows, _ = _bounds(table, size)
+        if sum(lows) <= total_mm:
+            break
+    return Fit(size, column_widths(table, total_mm, size))
+
+
+def _bounds(table: Table, font_pt: float) -> tuple[list[float], list[float]]:
+    """Per column, in mm: the narrowest it may be, and the width that sets every cell on one line."""
     em = font_pt * PT_MM
     lows, highs = [], []
     for i, column in enumerate(table.columns):
         cells = [row[i] for row in table.rows]
-        lows.append(max([_min_em(column, True), *(_min_em(c, False) for c in cells)]) * em + CELL_PAD_MM)
-        highs.append(max([width_em(column), *(width_em(c) for c in cells)]) * em + CELL_PAD_MM)
+        lows.append(max([_min_em(column, True) * HEADER_WIDER, *(_min_em(c, False) for c in cells)]) * em
+                    + CELL_PAD_MM)
+        highs.append(max([width_em(column) * HEADER_WIDER, *(width_em(c) for c in cells)]) * em + CELL_PAD_MM)
+    return lows, highs
+
+
+def column_widths(table: Table, total_mm: float, font_pt: float) -> list[float]:
+    """Widths in mm, summing to `total_mm`, of the table's columns at `font_pt`."""
+    lows, highs = _bounds(table, font_pt)
     floor = sum(lows)
     if floor >= total_mm:
         return [w * total_mm / floor for w in lows]
