@@ -400,3 +400,17 @@ def named_substances(b) -> set[str]:
             found.add(code)
             text = text.replace(name.zh, "")
     return found
+
+
+def test_masthead_recipients_and_copies_are_the_office_settings(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_MASTHEAD_ZH", "乌拉特前旗禁毒工作简报")
+    monkeypatch.setenv("BRIEFING_RECIPIENTS_ZH", "各苏木镇禁毒办")
+    monkeypatch.setenv("BRIEFING_CC_ZH", "市禁毒办")
+    b = content.build(period_mod.parse("2024Q3"), "public", "zh", date(2024, 10, 8), tmp_path, issue_no=4)
+    m = b.masthead
+    assert (m.name, m.number, m.recipients, m.cc) == ("乌拉特前旗禁毒工作简报", "第4期", "各苏木镇禁毒办：", "抄送：市禁毒办。")
+    assert m.lead == "现将2024年第三季度全旗毒情监测预警情况通报如下："
+    assert m.printed_on == "2024年10月8日印发" and m.attachments == [t.title.split("　", 1)[1] for t in b.annex]
+    en = content.build(period_mod.parse("2024Q3"), "internal", "en", date(2024, 10, 8), tmp_path / "en")
+    assert en.masthead.name == "Urad Front Banner Drug Control Bulletin" and en.masthead.number == "No. 1"
+    assert en.masthead.printed_on == "issued 8 October 2024"
