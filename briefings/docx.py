@@ -12,9 +12,10 @@ Layout rules (the numbers the standard fixes, and what this file does with them)
   附件 list. 版记 closes the document: 抄送 and the issuing office with the date, between black rules.
 - Headings "一、" in 黑体, "（一）" in 楷体_GB2312, both 16 pt and indented like body text (the heading text
   carries the numbering). Deeper sections are set like level 2.
-- Tables and charts: title above (黑体 14 pt), tables in 12 pt with a header row repeated on every page, notes
-  in 12 pt below; charts 15 cm wide. The annex (附表) starts on a new page; footnotes close the document in
-  小四 (12 pt) under a thin rule.
+- Tables and charts: title above (黑体 14 pt), tables in 五号 (10.5 pt; a table too wide for it is set smaller,
+  down to 小五, as direct formatting of its runs) with column widths from the content (`briefings.layout`)
+  and a header row repeated on every page, notes in 12 pt below; charts 15 cm wide. The annex (附表) starts
+  on a new page; footnotes follow in 小四 (12 pt) under a thin rule, then the 版记.
 - Page numbers "— 1 —" in 4号 (14 pt) Arabic numerals 7 mm under the text block: odd pages right, even pages
   left, each one character in from the edge of the text block.
 
