@@ -60,7 +60,10 @@ def lines(frame: pd.DataFrame, series: str, value: str, ylabel: str, lang: str, 
         part = part.set_index("quarter").reindex(quarters)
         ax.plot([fmt.quarter(q, lang) for q in quarters], part[value], marker="o", markersize=3,
                 linewidth=1.4, label=label("substance", code, lang))
-    ax.legend(fontsize=8, frameon=False, ncol=min(3, frame[series].nunique()))
+    # above the plot, never over a line; the scale starts at zero so a small change is not drawn large
+    ax.legend(fontsize=8, frameon=False, ncol=min(5, frame[series].nunique()), loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))
+    ax.set_ylim(bottom=0)
     ax.tick_params(axis="x", labelrotation=30)
     return _save(fig, path)
 
