@@ -414,3 +414,17 @@ def test_masthead_recipients_and_copies_are_the_office_settings(demo, tmp_path, 
     en = content.build(period_mod.parse("2024Q3"), "internal", "en", date(2024, 10, 8), tmp_path / "en")
     assert en.masthead.name == "Urad Front Banner Drug Control Bulletin" and en.masthead.number == "No. 1"
     assert en.masthead.printed_on == "issued 8 October 2024"
+
+
+def test_complementary_suppression_leaves_no_column_with_one_hidden_cell():
+    """A lone "<5" in a column with a total is the total minus the others: the smallest shown non-zero cell
+    is withheld with it. Hiding a base (tests) hides what is computed on it (positives) too."""
+    import pandas as pd
+
+    counts = pd.DataFrame({"users": [3, 10, 20, 40], "cases": [0, 7, 2, 9], "tests": [8, 3, 12, 30],
+                           "positives": [6, 0, 5, 8]})
+    mask = suppress.withheld(counts, public=True, links={"tests": "positives"})
+    assert mask.to_dict("list") == {"users": [True, True, False, False], "cases": [False, True, True, False],
+                                    "tests": [True, True, False, False], "positives": [True, True, False, False]}
+    assert all(mask[c].sum() != 1 for c in mask)
+    assert not suppress.withheld(counts, public=False).to_numpy().any()
