@@ -375,8 +375,10 @@ def _listings(ctx: Ctx, day: object) -> list[str]:
     now, _ = registry.headline(ctx.f, WHOLE_BANNER)
     found = []
     if now is not None and bool(now["over_listing_threshold"]):
+        line = db.query("select listing_threshold from mart_registry_township where area_level = 'banner' "
+                        "and snapshot_date = ?", [now["snapshot_date"]])["listing_threshold"]
         found.append(ctx.t("registry_banner_listing", day=ctx.day(day), users=fmt.number(now["existing_users"]),
-                           line=fmt.number(now["listing_threshold"])))
+                           line=fmt.number(line.iloc[0] if len(line) else None)))
     towns = registry.by_township(ctx.f, WHOLE_BANNER, day) if day is not None else pd.DataFrame()
     for r in (towns[towns["over_listing_threshold"].fillna(False).astype(bool)].itertuples(index=False)
               if not towns.empty else []):
