@@ -86,6 +86,10 @@ def build(args: argparse.Namespace) -> int:
         raise UsageError(i18n.both("brief.no_warehouse", path=warehouse.live_path()))
     from briefings import content
 
+    end = content.data_end()
+    if end is not None and period.end > end:
+        print(i18n.both("brief.after_data_end", period=period.code, end=end.isoformat()), file=sys.stderr)
+        return 1
     if not content.has_data(period):
         print(i18n.both("brief.no_data_for_period", period=period.code), file=sys.stderr)
         return 1
