@@ -1,8 +1,9 @@
 """`python -m pipelines ingest|run|demo|status|rebuild|export` (contract.md §1; `export` is the province
 roll-up of the roadmap, `warehouse.export`).
 
-Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected,
-2 usage or configuration error (a broken expectation suite is one: nothing is published). Messages are in Chinese and English.
+Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected, or the disk
+full (nothing published), 2 usage or configuration error (a bad setting, a path of the wrong kind, a damaged
+warehouse or key, a broken expectation suite: nothing is published). Messages are in Chinese and English.
 """
 from __future__ import annotations
 
@@ -54,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, SuiteError) as exc:
+    except (UsageError, SuiteError, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except warehouse.DiskFull as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -3,13 +3,21 @@ DuckDB's CSV reader, or a table for a workbook), and 1-based file row numbers fo
 
 Only the columns the source knows are read; dropped columns (names) and unknown extras never reach a table.
 Problems with the file as a whole raise `FileRejected` with a bilingual message.
+
+The rows are accounted for independently of DuckDB's reader: `count_records` counts the file's records in a
+streaming pass of its own, and `number` rejects a file whose rows are not all loaded or quarantined (a stray
+quote makes a CSV reader swallow the lines after it). Size and row limits (settings) are checked before any
+reader runs; a workbook's from its zip directory, so that a zip bomb is refused without inflating it.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import os
+import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 import i18n
+import config
+import warehouse
 from warehouse import scalar
 from pipelines.sources import Source, sources
 
@@ -39,6 +49,7 @@ class RawFile:
     ignored: list[str] = field(default_factory=list)
     numbers: list[int] | None = None              # XLSX: each kept row's number; CSV: counted once read
     transcoded: Path | None = None                # the UTF-8 copy a GB18030 file is read from
+    expected: int | None = None                   # CSV: data rows counted by `count_records`
     rows_read: int = 0                            # set by `number`
     malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail), set by `number`
 
@@ -48,6 +59,78 @@ class RawFile:
 
 
 CHUNK = 1 << 20
+MB = 1 << 20
+# Control characters (tab included, CR and LF not), DEL, and a byte order mark in UTF-8 or GB18030: bytes
+# that never belong in an extract's values. In GB18030 no byte below 0x30 is part of a longer character.
+UNWANTED_BYTES = re.compile(rb"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\xef\xbb\xbf|\x84\x31\x95\x33")
+# The same, as an RE2 pattern for DuckDB (zero-width space too), removed from every value of a file holding any.
+UNWANTED_SQL = r"'[\x00-\x09\x0B\x0C\x0E-\x1F\x7F\x{FEFF}\x{200B}]'"
+
+
+@dataclass
+class Records:
+    count: int          # records with any content, the header included (what a CSV reader should return)
+    unwanted: bool      # the file holds a control character or an inner byte order mark somewhere
+
+
+def count_records(path: Path, encoding: str, width: int) -> Records:
+    """The file's records, counted without DuckDB, in a streaming pass over its bytes.
+
+    Without quotes and blank lines every line is one record: counting newlines is enough (memory-speed). A
+    file with quotes or blank lines goes through Python's CSV tokenizer, which follows quoted fields across
+    lines; a record spanning lines with another number of fields than the header's (`width`) is a stray
+    quote swallowing the rows after it, and rejects the file naming the row where it opened.
+    """
+    lines = quotes = 0
+    blank = unwanted = False
+    tail = b"\n"
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            joined = tail + block
+            lines += block.count(b"\n")
+            quotes += block.count(b'"')
+            blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
+            unwanted = unwanted or UNWANTED_BYTES.search(joined) is not None
+            tail = block[-3:]
+    if tail[-1:] != b"\n":
+        lines += 1
+    if quotes or blank or b"\r" in tail[-1:]:
+        lines = _tokenised_records(path, encoding, width)
+    return Records(lines, unwanted)
+
+
+def _tokenised_records(path: Path, encoding: str, width: int) -> int:
+    records, start = 0, 1
+    with open(path, encoding=encoding, newline="") as f:
+        reader = csv.reader(f)
+        try:
+            for row in reader:
+                if any(row) or len(row) > 1:
+                    if reader.line_num > start and len(row) != width:
+                        _stray_quote(records, start)
+                    records += 1
+                start = reader.line_num + 1
+        except csv.Error:       # a quoted field running on past the field size limit
+            _stray_quote(records, start)
+    return records
+
+
+def _stray_quote(row: int, line: int) -> None:
+    raise FileRejected(i18n.both("file_stray_quote", row=row, line=line))
+
+
+def _check_size(path: Path, setting: str) -> None:
+    limit = float(config.get(setting))
+    size = path.stat().st_size / MB
+    if size > limit:
+        raise FileRejected(i18n.both("file_too_large", size=f"{size:,.0f}", limit=f"{limit:g}", setting=setting.upper()))
+
+
+def _check_rows(rows: int, setting: str) -> None:
+    limit = int(config.get(setting))
+    if rows > limit:
+        raise FileRejected(i18n.both("file_too_many_rows", rows=f"{rows:,}", limit=f"{limit:,}",
+                                     setting=setting.upper()))
 
 
 def detect_encoding(path: Path) -> str:
@@ -163,16 +246,21 @@ def scanning() -> Iterator[None]:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
+    _check_size(path, "csv_max_mb")
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as f:
         header = next(csv.reader(f), [])
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    raw = RawFile(encoding, list(positions), ignored, transcoded=_utf8_copy(path, encoding))
+    records = count_records(path, encoding, len(header))
+    _check_rows(records.count - 1, "input_max_rows")
+    raw = RawFile(encoding, list(positions), ignored, expected=records.count - 1,
+                  transcoded=_utf8_copy(path, encoding))
     readable = str(raw.transcoded or path).replace("'", "''")
     all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
+    picked = ", ".join(f"{_scrubbed(f'c{i}') if records.unwanted else f'c{i}'} as {name}"
+                       for name, i in positions.items())
     con.execute(
         f"create or replace temp view raw_unnumbered as select {picked} from read_csv('{readable}', "
         f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
@@ -180,14 +268,30 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     return raw
 
 
+def _scrubbed(col: str) -> str:
+    """SQL: `col` without control characters and byte order marks (a BOM before a key would make a second key)."""
+    return f"regexp_replace({col}, {UNWANTED_SQL}, '', 'g')"
+
+
 def _utf8_copy(path: Path, encoding: str) -> Path | None:
-    """None for a plain UTF-8 file (DuckDB reads it as it is), else a transcoded temporary copy."""
+    """None for a plain UTF-8 file (DuckDB reads it as it is), else a transcoded temporary copy.
+
+    The copy holds the raw input (identity numbers, names): it is made in the warehouse's private scratch
+    folder (0700, swept by the next writer if this one is killed), is itself 0600, and is removed here if
+    the copy fails (a full disk) and by `RawFile.close` otherwise. DuckDB's reader needs a file it can scan
+    twice, so a pipe would not do.
+    """
     if encoding == "utf-8":
         return None
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as tmp, \
-            open(path, encoding=encoding, newline="") as src:
-        shutil.copyfileobj(src, tmp, CHUNK)
-    return Path(tmp.name)
+    fd, name = tempfile.mkstemp(suffix=".csv", dir=warehouse.scratch_dir())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as tmp, \
+                open(path, encoding=encoding, newline="") as src:
+            shutil.copyfileobj(src, tmp, CHUNK)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def _struct(cols: dict[str, str]) -> str:
@@ -210,6 +314,8 @@ def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: st
             numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64),
                                    np.array(skipped, dtype=np.int64))[:n].tolist()
     raw.rows_read = n + len(raw.malformed)
+    if raw.expected is not None and raw.rows_read != raw.expected:
+        raise FileRejected(i18n.both("file_rows_unaccounted", rows=raw.expected, read=raw.rows_read))
     if raw.rows_read == 0:
         raise FileRejected(i18n.both("file_empty"))
     if numbers is None:
@@ -230,13 +336,32 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return [(int(line), str(err)) for line, err in rejects]
 
 
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from its zip directory (sizes
+    declared there; the reader is also held to them, as a zip entry cannot inflate beyond its declared size
+    without a CRC error)."""
+    limit = float(config.get("xlsx_max_uncompressed_mb"))
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist()) / MB
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
+    if size > limit:
+        raise FileRejected(i18n.both("file_too_large", size=f"{size:,.0f}", limit=f"{limit:g}",
+                                     setting="XLSX_MAX_UNCOMPRESSED_MB"))
+
+
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
+    check_workbook(path)
+    limit = int(config.get("input_max_rows"))
+    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)
+    _check_rows(len(frame), "input_max_rows")
     header = [str(c) for c in frame.columns]
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
     frame.columns = list(positions)
     frame = frame.dropna(how="all").astype({c: "object" for c in positions})
     con.execute("create or replace temp table raw_xlsx as select * from frame")
-    con.execute("create or replace temp view raw_unnumbered as select * from raw_xlsx")
+    scrubbed = ", ".join(f"{_scrubbed(c)} as {c}" for c in positions)
+    con.execute(f"create or replace temp view raw_unnumbered as select {scrubbed} from raw_xlsx")
     return RawFile("xlsx", list(positions), ignored, numbers=(np.asarray(frame.index) + 1).tolist())
