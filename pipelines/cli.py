@@ -78,7 +78,7 @@ def landing_files() -> dict[str, list[Path]]:
     done = _loaded_hashes()
     found = {}
     for source in names():
-        files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+        files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
         new = [p for p in files if ingest_mod.sha256_of(p) not in done]
         if new:
             found[source] = new
@@ -156,7 +156,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not warehouse.live_path().exists():
         raise UsageError(i18n.both("cli_no_warehouse"))
-    folder = export(args.out or config.path("data_dir") / "export")
+    out = args.out or config.path("data_dir") / "export"
+    if out.exists() and not out.is_dir():
+        raise UsageError(i18n.both("out_not_a_folder", path=out))
+    folder = export(out)
     print(i18n.both("cli_exported", dir=folder))
     return 0
 

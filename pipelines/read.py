@@ -78,8 +78,9 @@ def count_records(path: Path, encoding: str, width: int) -> Records:
 
     Without quotes and blank lines every line is one record: counting newlines is enough (memory-speed). A
     file with quotes or blank lines goes through Python's CSV tokenizer, which follows quoted fields across
-    lines; a record spanning lines with another number of fields than the header's (`width`) is a stray
-    quote swallowing the rows after it, and rejects the file naming the row where it opened.
+    lines. A record spanning lines is a stray quote swallowing the rows after it, and rejects the file naming
+    the row where it opened, when it has another number of fields than the header (`width`), or when one of
+    its values holds as many separators as a whole row (a later quote closed it, with the field count right).
     """
     lines = quotes = 0
     blank = unwanted = False
@@ -106,7 +107,7 @@ def _tokenised_records(path: Path, encoding: str, width: int) -> int:
         try:
             for row in reader:
                 if any(row) or len(row) > 1:
-                    if reader.line_num > start and len(row) != width:
+                    if reader.line_num > start and _swallowed(row, width):
                         _stray_quote(records, start)
                     records += 1
                 start = reader.line_num + 1
@@ -115,22 +116,25 @@ def _tokenised_records(path: Path, encoding: str, width: int) -> int:
     return records
 
 
+def _swallowed(row: list[str], width: int) -> bool:
+    """Whether a record read over several lines took in lines of the file (see `count_records`)."""
+    return len(row) != width or any("\n" in v and v.count(",") >= width - 1 for v in row)
+
+
 def _stray_quote(row: int, line: int) -> None:
     raise FileRejected(i18n.both("file_stray_quote", row=row, line=line))
 
 
-def _check_size(path: Path, setting: str) -> None:
-    limit = float(config.get(setting))
-    size = path.stat().st_size / MB
-    if size > limit:
-        raise FileRejected(i18n.both("file_too_large", size=f"{size:,.0f}", limit=f"{limit:g}", setting=setting.upper()))
+def _check_size(size_mb: float, limit: float, setting: str) -> None:
+    if size_mb > limit:
+        raise FileRejected(i18n.both("file_too_large", size=f"{size_mb:,.0f}", limit=f"{limit:g}", setting=setting))
 
 
-def _check_rows(rows: int, setting: str) -> None:
-    limit = int(config.get(setting))
+def _check_rows(rows: int) -> None:
+    limit = int(config.get("input_max_rows"))
     if rows > limit:
         raise FileRejected(i18n.both("file_too_many_rows", rows=f"{rows:,}", limit=f"{limit:,}",
-                                     setting=setting.upper()))
+                                     setting="INPUT_MAX_ROWS"))
 
 
 def detect_encoding(path: Path) -> str:
@@ -246,7 +250,7 @@ def scanning() -> Iterator[None]:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    _check_size(path, "csv_max_mb")
+    _check_size(path.stat().st_size / MB, float(config.get("csv_max_mb")), "CSV_MAX_MB")
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as f:
         header = next(csv.reader(f), [])
@@ -254,7 +258,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
     records = count_records(path, encoding, len(header))
-    _check_rows(records.count - 1, "input_max_rows")
+    _check_rows(records.count - 1)
     raw = RawFile(encoding, list(positions), ignored, expected=records.count - 1,
                   transcoded=_utf8_copy(path, encoding))
     readable = str(raw.transcoded or path).replace("'", "''")
@@ -340,22 +344,19 @@ def check_workbook(path: Path) -> None:
     """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from its zip directory (sizes
     declared there; the reader is also held to them, as a zip entry cannot inflate beyond its declared size
     without a CRC error)."""
-    limit = float(config.get("xlsx_max_uncompressed_mb"))
     try:
         with zipfile.ZipFile(path) as z:
             size = sum(i.file_size for i in z.infolist()) / MB
     except zipfile.BadZipFile as exc:
         raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
-    if size > limit:
-        raise FileRejected(i18n.both("file_too_large", size=f"{size:,.0f}", limit=f"{limit:g}",
-                                     setting="XLSX_MAX_UNCOMPRESSED_MB"))
+    _check_size(size, float(config.get("xlsx_max_uncompressed_mb")), "XLSX_MAX_UNCOMPRESSED_MB")
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
     check_workbook(path)
     limit = int(config.get("input_max_rows"))
     frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)
-    _check_rows(len(frame), "input_max_rows")
+    _check_rows(len(frame))
     header = [str(c) for c in frame.columns]
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
