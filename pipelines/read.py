@@ -4,9 +4,10 @@ DuckDB's CSV reader, or a table for a workbook), and 1-based file row numbers fo
 Only the columns the source knows are read; dropped columns (names) and unknown extras never reach a table.
 Problems with the file as a whole raise `FileRejected` with a bilingual message.
 
-The rows are accounted for independently of DuckDB's reader: `count_records` counts the file's records in a
-streaming pass of its own, and `number` rejects a file whose rows are not all loaded or quarantined (a stray
-quote makes a CSV reader swallow the lines after it). Size and row limits (settings) are checked before any
+The rows are accounted for independently of DuckDB's reader: `scan` counts the file's lines in a streaming
+pass of its own, and when DuckDB's rows (read or set aside as malformed) are not as many, `number` counts
+the records with Python's CSV tokenizer, and rejects a file whose rows are not all accounted for or where a
+stray quote made the reader swallow the lines after it. Size and row limits (settings) are checked before any
 reader runs; a workbook's from its zip directory, so that a zip bomb is refused without inflating it.
 """
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -49,7 +49,9 @@ class RawFile:
     ignored: list[str] = field(default_factory=list)
     numbers: list[int] | None = None              # XLSX: each kept row's number; CSV: counted once read
     transcoded: Path | None = None                # the UTF-8 copy a GB18030 file is read from
-    expected: int | None = None                   # CSV: data rows counted by `count_records`
+    path: Path | None = None                      # CSV: the file, its lines (`scan`) and header width
+    lines: int | None = None
+    width: int = 0
     rows_read: int = 0                            # set by `number`
     malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail), set by `number`
 
@@ -60,47 +62,72 @@ class RawFile:
 
 CHUNK = 1 << 20
 MB = 1 << 20
-# Control characters (tab included, CR and LF not), DEL, and a byte order mark in UTF-8 or GB18030: bytes
-# that never belong in an extract's values. In GB18030 no byte below 0x30 is part of a longer character.
-UNWANTED_BYTES = re.compile(rb"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\xef\xbb\xbf|\x84\x31\x95\x33")
-# The same, as an RE2 pattern for DuckDB (zero-width space too), removed from every value of a file holding any.
-UNWANTED_SQL = r"'[\x00-\x09\x0B\x0C\x0E-\x1F\x7F\x{FEFF}\x{200B}]'"
+# Bytes that may stand in an extract: printable ASCII, LF and CR, and every byte of a multi-byte character.
+# Anything else is a control character (tab included) or DEL; in GB18030 no byte below 0x30 is part of a
+# longer character, so the test holds for both encodings.
+WANTED_BYTES = b"\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+# The same, with the byte order mark, as an RE2 pattern removed by DuckDB from every value
+# of a file holding any.
+UNWANTED_SQL = r"'[\x00-\x09\x0B\x0C\x0E-\x1F\x7F\x{FEFF}]'"
 
 
 @dataclass
-class Records:
-    count: int          # records with any content, the header included (what a CSV reader should return)
-    unwanted: bool      # the file holds a control character or an inner byte order mark somewhere
+class Scan:
+    encoding: str       # utf-8, utf-8-sig or gb18030
+    lines: int          # physical lines, the header's included (a last line without a newline counts)
+    unwanted: bool      # a control character or an inner byte order mark somewhere in the file
 
 
-def count_records(path: Path, encoding: str, width: int) -> Records:
-    """The file's records, counted without DuckDB, in a streaming pass over its bytes.
+def scan(path: Path) -> Scan:
+    """The file's encoding, lines and unwanted characters, in one streaming pass (two for a GB18030 file).
 
-    Without quotes and blank lines every line is one record: counting newlines is enough (memory-speed). A
-    file with quotes or blank lines goes through Python's CSV tokenizer, which follows quoted fields across
-    lines. A record spanning lines is a stray quote swallowing the rows after it, and rejects the file naming
-    the row where it opened, when it has another number of fields than the header (`width`), or when one of
-    its values holds as many separators as a whole row (a later quote closed it, with the field count right).
+    UTF-8 is checked over the whole file in chunks (nothing large is held in memory); other files are
+    identified by charset-normalizer and must then decode cleanly as GB18030. Counting newlines is the
+    row count independent of DuckDB's CSV reader (`number` compares them).
     """
-    lines = quotes = 0
-    blank = unwanted = False
-    tail = b"\n"
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(CHUNK), b""):
-            joined = tail + block
-            lines += block.count(b"\n")
-            quotes += block.count(b'"')
-            blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
-            unwanted = unwanted or UNWANTED_BYTES.search(joined) is not None
-            tail = block[-3:]
-    if tail[-1:] != b"\n":
-        lines += 1
-    if quotes or blank or b"\r" in tail[-1:]:
-        lines = _tokenised_records(path, encoding, width)
-    return Records(lines, unwanted)
+        head = f.read(SNIFF_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return _scan(path, "utf-8-sig") or _reject_encoding()
+    found = _scan(path, "utf-8")
+    if found is None:
+        best = charset_normalizer.from_bytes(head).best()
+        if best is None or best.encoding not in ACCEPTED_ENCODINGS:
+            _reject_encoding()
+        found = _scan(path, "gb18030") or _reject_encoding()
+    return found
 
 
-def _tokenised_records(path: Path, encoding: str, width: int) -> int:
+def detect_encoding(path: Path) -> str:
+    """`utf-8`, `utf-8-sig` or `gb18030` (a superset of GBK and GB2312); FileRejected for anything else."""
+    return scan(path).encoding
+
+
+def _scan(path: Path, encoding: str) -> Scan | None:
+    """None when the file does not decode as `encoding`."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines, unwanted, last = 0, False, b"\n"
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(CHUNK), b""):
+                text = decoder.decode(block)
+                lines += block.count(b"\n")
+                unwanted = unwanted or bool(block.translate(None, WANTED_BYTES)) or "\ufeff" in text
+                last = block[-1:]
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return Scan(encoding, lines + (last != b"\n"), unwanted)
+
+
+def tokenised_records(path: Path, encoding: str, width: int) -> int:
+    """The file's records (the header's included) by Python's CSV tokenizer, which follows quoted values
+    across lines; blank lines are no records. Called when DuckDB's rows and the file's lines disagree.
+
+    A record read over several lines is a stray quote swallowing the rows after it, and rejects the file
+    naming the row where it opened, when it has another number of fields than the header (`width`), or when
+    one of its values holds as many separators as a whole row (a later quote closed it, the count right).
+    """
     records, start = 0, 1
     with open(path, encoding=encoding, newline="") as f:
         reader = csv.reader(f)
@@ -111,13 +138,13 @@ def _tokenised_records(path: Path, encoding: str, width: int) -> int:
                         _stray_quote(records, start)
                     records += 1
                 start = reader.line_num + 1
-        except csv.Error:       # a quoted field running on past the field size limit
+        except csv.Error:       # a quoted value running on past the field size limit
             _stray_quote(records, start)
     return records
 
 
 def _swallowed(row: list[str], width: int) -> bool:
-    """Whether a record read over several lines took in lines of the file (see `count_records`)."""
+    """Whether a record read over several lines took in lines of the file (see `tokenised_records`)."""
     return len(row) != width or any("\n" in v and v.count(",") >= width - 1 for v in row)
 
 
@@ -135,36 +162,6 @@ def _check_rows(rows: int) -> None:
     if rows > limit:
         raise FileRejected(i18n.both("file_too_many_rows", rows=f"{rows:,}", limit=f"{limit:,}",
                                      setting="INPUT_MAX_ROWS"))
-
-
-def detect_encoding(path: Path) -> str:
-    """`utf-8`, `utf-8-sig` or `gb18030` (a superset of GBK and GB2312); FileRejected for anything else.
-
-    UTF-8 is checked over the whole file in chunks (nothing large is held in memory); other files are
-    identified by charset-normalizer and must then decode cleanly as GB18030.
-    """
-    with open(path, "rb") as f:
-        head = f.read(SNIFF_BYTES)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig" if _decodes(path, "utf-8-sig") else _reject_encoding()
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    best = charset_normalizer.from_bytes(head).best()
-    if best is None or best.encoding not in ACCEPTED_ENCODINGS or not _decodes(path, "gb18030"):
-        _reject_encoding()
-    return "gb18030"
-
-
-def _decodes(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(CHUNK), b""):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _reject_encoding() -> str:
@@ -251,19 +248,19 @@ def scanning() -> Iterator[None]:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
     _check_size(path.stat().st_size / MB, float(config.get("csv_max_mb")), "CSV_MAX_MB")
-    encoding = detect_encoding(path)
+    found = scan(path)
+    encoding = found.encoding
     with open(path, encoding=encoding, newline="") as f:
         header = next(csv.reader(f), [])
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    records = count_records(path, encoding, len(header))
-    _check_rows(records.count - 1)
-    raw = RawFile(encoding, list(positions), ignored, expected=records.count - 1,
+    _check_rows(found.lines - 1)
+    raw = RawFile(encoding, list(positions), ignored, path=path, lines=found.lines, width=len(header),
                   transcoded=_utf8_copy(path, encoding))
     readable = str(raw.transcoded or path).replace("'", "''")
     all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    picked = ", ".join(f"{_scrubbed(f'c{i}') if records.unwanted else f'c{i}'} as {name}"
+    picked = ", ".join(f"{_scrubbed(f'c{i}') if found.unwanted else f'c{i}'} as {name}"
                        for name, i in positions.items())
     con.execute(
         f"create or replace temp view raw_unnumbered as select {picked} from read_csv('{readable}', "
@@ -318,8 +315,10 @@ def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: st
             numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64),
                                    np.array(skipped, dtype=np.int64))[:n].tolist()
     raw.rows_read = n + len(raw.malformed)
-    if raw.expected is not None and raw.rows_read != raw.expected:
-        raise FileRejected(i18n.both("file_rows_unaccounted", rows=raw.expected, read=raw.rows_read))
+    if raw.lines is not None and raw.rows_read != raw.lines - 1:
+        records = tokenised_records(raw.path, raw.encoding, raw.width) - 1
+        if raw.rows_read != records:
+            raise FileRejected(i18n.both("file_rows_unaccounted", rows=records, read=raw.rows_read))
     if raw.rows_read == 0:
         raise FileRejected(i18n.both("file_empty"))
     if numbers is None:
