@@ -48,7 +48,8 @@ def get(name: str) -> Any:
 
 
 def _convert(name: str, raw: str, default: Any) -> Any:
-    """`raw` as the default's type; SettingError when it is not one (a NaN or infinite number neither)."""
+    """`raw` as the default's type (a whole-number setting may be given a fraction, e.g. 7.5 %); SettingError
+    when it is not of it (a NaN or infinite number is no number)."""
     if isinstance(default, bool):
         if raw.lower() not in {"1", "true", "yes", "0", "false", "no"}:
             raise invalid(name, raw, "true | false")
@@ -58,9 +59,9 @@ def _convert(name: str, raw: str, default: Any) -> Any:
             number = float(raw)
         except ValueError:
             number = float("nan")
-        if not math.isfinite(number) or (isinstance(default, int) and not number.is_integer()):
-            raise invalid(name, raw, "整数 / a whole number" if isinstance(default, int) else "数字 / a number")
-        return int(number) if isinstance(default, int) else number
+        if not math.isfinite(number):
+            raise invalid(name, raw, "数字 / a number")
+        return int(number) if isinstance(default, int) and number.is_integer() else number
     return type(default)(raw)
 
 

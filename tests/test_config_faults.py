@@ -63,7 +63,7 @@ def digest(path: Path) -> str:
 BAD_SETTINGS = [(command, variable, value) for command in ("ingest", "run", "rebuild")
                 for variable, value in [("BELOW_LOQ_RULE", "bogus"), ("TREND_ALPHA", "abc"),
                                         ("QUARANTINE_MAX_PERCENT", "nan")]] + [
-    ("ingest", "DATE_EARLIEST", "1066-10-14"), ("run", "DATE_LATEST_YEARS_AHEAD", "1.5"),
+    ("ingest", "DATE_EARLIEST", "1066-10-14"), ("run", "DATE_LATEST_YEARS_AHEAD", "-3"),
     ("ingest", "INPUT_MAX_ROWS", "many"), ("briefings", "BRIEFING_CHART_QUARTERS", "eight")]
 
 
