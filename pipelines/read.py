@@ -340,9 +340,8 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
 
 
 def check_workbook(path: Path) -> None:
-    """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from its zip directory (sizes
-    declared there; the reader is also held to them, as a zip entry cannot inflate beyond its declared size
-    without a CRC error)."""
+    """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from the sizes its zip directory
+    declares (Python's zip reader, under openpyxl, stops each entry at its declared size)."""
     try:
         with zipfile.ZipFile(path) as z:
             size = sum(i.file_size for i in z.infolist()) / MB

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
 import stat
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -12,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import config
 from tests.conftest import fixture
 
 HEADER, *BASE = list(csv.reader(open(fixture("wastewater"), encoding="utf-8")))
@@ -205,3 +209,22 @@ def test_a_transcoded_copy_of_raw_input_is_private_and_never_left_behind(env, ru
         assert code == 0, out
     assert stat.S_IMODE(os.stat(scratch).st_mode) == 0o700
     assert list(scratch.iterdir()) == [] and not building.exists()
+
+
+def test_a_transcoding_cut_short_by_a_full_disk_leaves_no_partial_copy(env, tmp_path):
+    from tests.test_atomic import big_registry
+    from tests.test_config_faults import one_line
+
+    utf8 = big_registry(tmp_path / "utf8.csv", 40_000)
+    gb = tmp_path / "registry.csv"
+    gb.write_bytes(utf8.read_text(encoding="utf-8").encode("gb18030"))
+    limit = 3 << 20            # above what the new warehouse holds when the copy starts, below the copy
+    assert gb.stat().st_size > limit
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    done = subprocess.run([sys.executable, "-m", "pipelines", "ingest", "registry", str(gb)], cwd=config.ROOT,
+                          env=dict(os.environ), capture_output=True, text=True, preexec_fn=cap, timeout=300)
+    assert done.returncode == 1 and "no space left" in one_line(done.stdout + done.stderr)
+    scratch = env.warehouse.parent / ".intake-scratch"
+    assert scratch.is_dir() and list(scratch.iterdir()) == []
+    assert not env.warehouse.exists() and not list(env.warehouse.parent.glob("*.building*"))
