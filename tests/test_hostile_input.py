@@ -228,3 +228,24 @@ def test_a_transcoding_cut_short_by_a_full_disk_leaves_no_partial_copy(env, tmp_
     scratch = env.warehouse.parent / ".intake-scratch"
     assert scratch.is_dir() and list(scratch.iterdir()) == []
     assert not env.warehouse.exists() and not list(env.warehouse.parent.glob("*.building*"))
+
+
+def test_a_plaintext_copy_left_by_kill_9_while_transcoding_is_swept_by_the_next_load(env, run_cli, tmp_path):
+    from tests.test_atomic import big_registry
+
+    gb = tmp_path / "registry.csv"
+    gb.write_bytes(big_registry(tmp_path / "utf8.csv", 150_000).read_text(encoding="utf-8").encode("gb18030"))
+    scratch = env.warehouse.parent / ".intake-scratch"
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "ingest", "registry", str(gb)], cwd=config.ROOT,
+                            env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (scratch.is_dir() and any(scratch.iterdir())):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.kill()
+    proc.wait()
+    [left] = scratch.iterdir()
+    assert stat.S_IMODE(os.stat(scratch).st_mode) == 0o700 and stat.S_IMODE(os.stat(left).st_mode) == 0o600
+    code, out = run_cli("ingest", "cases", fixture("cases"))
+    assert code == 0, out
+    assert list(scratch.iterdir()) == []
