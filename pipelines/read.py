@@ -62,12 +62,10 @@ class RawFile:
 
 CHUNK = 1 << 20
 MB = 1 << 20
-# Bytes that may stand in an extract: printable ASCII, LF and CR, and every byte of a multi-byte character.
-# Anything else is a control character (tab included) or DEL; in GB18030 no byte below 0x30 is part of a
-# longer character, so the test holds for both encodings.
-WANTED_BYTES = b"\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
-# The same, with the byte order mark, as an RE2 pattern removed by DuckDB from every value
-# of a file holding any.
+LF, CR, SPACE, DEL = 0x0A, 0x0D, 0x20, 0x7F
+# Control characters (tab included, LF and CR not), DEL and the byte order mark, as an RE2 pattern removed by
+# DuckDB from every value of a file holding any (`_scan` finds them: in GB18030 as in UTF-8 no byte below
+# 0x30 is part of a longer character, so control bytes are control characters in both).
 UNWANTED_SQL = r"'[\x00-\x09\x0B\x0C\x0E-\x1F\x7F\x{FEFF}]'"
 
 
@@ -111,13 +109,25 @@ def _scan(path: Path, encoding: str) -> Scan | None:
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(CHUNK), b""):
                 text = decoder.decode(block)
-                lines += block.count(b"\n")
-                unwanted = unwanted or bool(block.translate(None, WANTED_BYTES)) or "\ufeff" in text
+                newlines, block_unwanted = _control_bytes(block)
+                lines += newlines
+                unwanted = unwanted or block_unwanted or "\ufeff" in text
                 last = block[-1:]
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
     return Scan(encoding, lines + (last != b"\n"), unwanted)
+
+
+def _control_bytes(block: bytes) -> tuple[int, bool]:
+    """The newlines of `block`, and whether it holds any other control byte but CR (numpy: a few times
+    faster than `bytes.translate` or a regular expression, which cost more than reading the file)."""
+    octets = np.frombuffer(block, np.uint8)
+    newlines = int(np.count_nonzero(octets == LF))
+    low = int(np.count_nonzero(octets < SPACE))
+    if low > newlines:
+        low -= int(np.count_nonzero(octets == CR))
+    return newlines, low > newlines or bool(np.count_nonzero(octets == DEL))
 
 
 def tokenised_records(path: Path, encoding: str, width: int) -> int:
