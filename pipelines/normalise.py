@@ -177,8 +177,9 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             continue
         kind = f"'{c.name}:{issue_kind(c)}'"
         value = parsed(c, raw)
-        if value is not None:   # read once below, then limited
+        if value is not None:   # read once below, then limited; a value read but out of limits is a range issue
             derived.append(f"{value} as __read_{c.target}")
+            select.append(f"__read_{c.target}")
             kind = f"case when __read_{c.target} is null then {kind} else '{c.name}:range' end"
             value = f"__read_{c.target}"
         select.append(f"{typed(c, value or raw, limits)} as {c.target}")
@@ -186,8 +187,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select.append(f"{_below_loq(raw)} as {c.flag}")
         if issue_kind(c):
             select.append(f"{_given(c, raw)} as __given_{c.target}")
-            select.append(f"{kind} as __kind_{c.target}")
-            issues.append(f"case when __given_{c.target} and {c.target} is null then __kind_{c.target} end")
+            issues.append(f"case when __given_{c.target} and {c.target} is null then {kind} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
     con.execute(f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows)}")
