@@ -85,13 +85,19 @@ def test_the_warehouse_path_being_a_folder_is_one_line_and_exit_2(env, cli, comm
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_a_damaged_warehouse_is_one_line_and_exit_2_and_kept_for_recovery(env, cli, command):
-    env.warehouse.parent.mkdir(parents=True)
-    env.warehouse.write_bytes(b"not a database " * 1000)
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_warehouse_is_one_line_and_exit_2_and_kept_for_recovery(env, cli, run_cli, command, damage):
+    if damage == "garbage":
+        env.warehouse.parent.mkdir(parents=True)
+        env.warehouse.write_bytes(b"not a database " * 1000)
+    else:
+        assert run_cli("ingest", "hair", fixture("hair"))[0] == 0
+        env.warehouse.write_bytes(env.warehouse.read_bytes()[:5000])
+    damaged = env.warehouse.read_bytes()
     code, out = cli(COMMANDS[command](env))
     line = one_line(out)
     assert code == 2 and "damaged" in line and "损坏" in line
-    assert env.warehouse.read_bytes() == b"not a database " * 1000
+    assert env.warehouse.read_bytes() == damaged
     assert not list(env.warehouse.parent.glob("*.building*"))
 
 

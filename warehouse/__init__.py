@@ -26,8 +26,6 @@ import i18n
 HERE = Path(__file__).resolve().parent
 MARTS_DIR = HERE / "marts"
 TMP_SUFFIX = ".building"
-
-
 SCRATCH = ".intake-scratch"
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 DISK_FULL_TEXTS = ("No space left on device", "File too large", "Disk quota exceeded")
@@ -53,13 +51,12 @@ def live_path() -> Path:
 
 
 def _connect(path: Path, shown: Path, **options) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, a file that is not a DuckDB database being a configuration fault (ConfigError)."""
+    """duckdb.connect, a file that is not a DuckDB database (or a truncated one) being a configuration fault
+    (ConfigError); a full disk or another process's lock stays what it is."""
     try:
         return duckdb.connect(str(path), **options)
-    except duckdb.Error as exc:
-        if disk_full(exc):
-            raise
-        if "lock" in str(exc).lower():
+    except (duckdb.IOException, duckdb.SerializationException) as exc:
+        if disk_full(exc) or "lock" in str(exc).lower():
             raise
         raise config.ConfigError(i18n.both("warehouse_damaged", path=shown, detail=type(exc).__name__)) from exc
 
