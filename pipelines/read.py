@@ -28,8 +28,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-import i18n
 import config
+import i18n
 import warehouse
 from warehouse import scalar
 from pipelines.sources import Source, sources
@@ -167,8 +167,7 @@ def _check_size(size_mb: float, limit: float, setting: str) -> None:
         raise FileRejected(i18n.both("file_too_large", size=f"{size_mb:,.0f}", limit=f"{limit:g}", setting=setting))
 
 
-def _check_rows(rows: int) -> None:
-    limit = int(config.get("input_max_rows"))
+def _check_rows(rows: int, limit: int) -> None:
     if rows > limit:
         raise FileRejected(i18n.both("file_too_many_rows", rows=f"{rows:,}", limit=f"{limit:,}",
                                      setting="INPUT_MAX_ROWS"))
@@ -265,7 +264,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    _check_rows(found.lines - 1)
+    _check_rows(found.lines - 1, int(config.get("input_max_rows")))
     raw = RawFile(encoding, list(positions), ignored, path=path, lines=found.lines, width=len(header),
                   transcoded=_utf8_copy(path, encoding))
     readable = str(raw.transcoded or path).replace("'", "''")
@@ -349,7 +348,7 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return [(int(line), str(err)) for line, err in rejects]
 
 
-def check_workbook(path: Path) -> None:
+def _check_workbook(path: Path) -> None:
     """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from the sizes its zip directory
     declares (Python's zip reader, under openpyxl, stops each entry at its declared size)."""
     try:
@@ -361,10 +360,10 @@ def check_workbook(path: Path) -> None:
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    check_workbook(path)
+    _check_workbook(path)
     limit = int(config.get("input_max_rows"))
     frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)
-    _check_rows(len(frame))
+    _check_rows(len(frame), limit)
     header = [str(c) for c in frame.columns]
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
