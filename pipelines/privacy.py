@@ -10,10 +10,12 @@ import hashlib
 import hmac
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 import config
 import i18n
+import warehouse
 
 KEY_BYTES = 32  # a key shorter than this is refused
 BLOCK = 64  # SHA-256 block size: HMAC pads the key to it
@@ -54,15 +56,17 @@ def _create_key(path: Path) -> None:
             f.write(secrets.token_bytes(KEY_BYTES))
             f.flush()
             os.fsync(f.fileno())
-        try:
+        with suppress(FileExistsError):
             os.link(tmp, path)
-        except FileExistsError:
-            pass
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    except OSError as exc:
+        if warehouse.disk_full(exc):
+            raise warehouse.DiskFull(i18n.both("disk_full", folder=path.parent)) from exc
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -153,3 +153,9 @@ def test_a_full_disk_is_exit_1_with_one_line_nothing_left_and_the_old_warehouse_
                  and not p.name.endswith(".lock")]
     assert leftovers in ([], [".intake-scratch"]) and not any((loaded.warehouse.parent / n).is_file()
                                                              for n in leftovers)
+
+
+def test_a_key_creation_cut_short_by_a_full_disk_is_exit_1_and_leaves_no_partial_key(env):
+    done = limited_ingest(env, 10, fixture("cases"))      # the 32-byte key cannot be written whole
+    assert done.returncode == 1 and "no space left" in one_line(done.stdout + done.stderr)
+    assert not env.key.parent.exists() or list(env.key.parent.iterdir()) == []
