@@ -204,11 +204,14 @@ def test_a_transcoded_copy_of_raw_input_is_private_and_never_left_behind(env, ru
     stale.write_text(fixture("registry").read_text(encoding="utf-8"), encoding="utf-8")
     building = env.warehouse.with_name(env.warehouse.name + ".building-99999")
     building.write_bytes(b"half a copy")
+    spilled = env.warehouse.with_name(building.name + ".tmp")       # DuckDB's spill folder of that copy
+    spilled.mkdir()
+    (spilled / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled rows")
     for path in (gb, bom):
         code, out = run_cli("ingest", "registry", path)
         assert code == 0, out
     assert stat.S_IMODE(os.stat(scratch).st_mode) == 0o700
-    assert list(scratch.iterdir()) == [] and not building.exists()
+    assert list(scratch.iterdir()) == [] and not building.exists() and not spilled.exists()
 
 
 def test_a_transcoding_cut_short_by_a_full_disk_leaves_no_partial_copy(env, tmp_path):

@@ -113,9 +113,13 @@ def _now() -> str:
 
 
 def _clear_leftovers(path: Path) -> None:
-    """Half-built copies and temporary raw input left by a writer that died (called under the writer lock)."""
+    """Half-built copies (with DuckDB's spill folder, `<copy>.tmp`) and temporary raw input left by a writer
+    that died (called under the writer lock)."""
     for stale in path.parent.glob(path.name + TMP_SUFFIX + "*"):
-        stale.unlink()
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     scratch = path.parent / SCRATCH
     if scratch.is_dir():
         for stale in scratch.iterdir():
