@@ -124,10 +124,14 @@ def test_community_execution_and_staff_ratio(registry):
     assert (seat["community_ordered"], seat["community_reported"]) == (3, 2)
     assert seat["community_execution_rate"] == pytest.approx(200 / 3)
     assert seat["detox_execution_rate"] == pytest.approx(50.0)
-    # 3 users, workers CW-1 and CW-2 → 1.5; the banner: 4 users, still 2 distinct workers → 2.0
-    assert (seat["case_workers"], seat["users_per_case_worker"]) == (2, pytest.approx(1.5))
+    # workers CW-1 and CW-2; 3 community users → 1.5 on the old (community) base; the default base is the
+    # existing users (plan §四(四)3: 辖区登记在册吸毒人员), and the banner still counts 2 distinct workers
+    assert (seat["case_workers"], seat["users_per_case_worker_community"]) == (2, pytest.approx(1.5))
+    assert seat["users_per_case_worker"] == pytest.approx(seat["existing_users"] / 2)
+    assert seat["users_per_case_worker_existing"] == seat["users_per_case_worker"]
     banner = township(BANNER)
-    assert (banner["case_workers"], banner["users_per_case_worker"]) == (2, pytest.approx(2.0))
+    assert (banner["case_workers"], banner["users_per_case_worker_community"]) == (2, pytest.approx(2.0))
+    assert banner["users_per_case_worker"] == pytest.approx(banner["existing_users"] / 2)
 
 
 def test_newly_found_sex_age_students_and_minors(registry):
