@@ -132,8 +132,8 @@ CSV_CHUNK_ROWS = STORY["csv_chunk_rows"]
 SURNAMES = STORY["surnames"]
 GIVEN = STORY["given"]
 
-# --- the five sources and the status groups every source agrees on -------------------------
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+# --- the six sources and the status groups every source agrees on --------------------------
+SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
 OUTFLOW_TOWNSHIP = "外地"
 EXISTING_OUT = ("abstinent_3y", "deceased", "emigrated")   # registered − these = existing users
 COMMUNITY = ("community_detox", "community_rehab")

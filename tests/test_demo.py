@@ -24,7 +24,7 @@ from demo.story import END, YEARS, quarter_ends, year_share
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
-SOURCES = {"wastewater", "hair", "registry", "cases", "indicators"}
+SOURCES = {"wastewater", "hair", "registry", "cases", "indicators", "task_reports"}
 ZH = {  # contract.md §2: Chinese header → English column
     "样本编号": "sample_id", "采样点编号": "site_id", "采样点名称": "site_name", "苏木镇": "township",
     "采样日期": "sample_or_collection_date", "日流量(立方米)": "flow_m3_d", "服务人口": "population_served",
