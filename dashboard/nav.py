@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EVERYONE = frozenset({"viewer", "analyst", "office", "data", "admin"})
+SUPERVISION = frozenset({"office", "admin", "unit"})      # a unit's account sees its own tasks only
 ANALYSTS = frozenset({"analyst", "office", "admin"})
 DATA_TEAM = frozenset({"analyst", "office", "data", "admin"})
 OFFICE = frozenset({"office", "admin"})
@@ -39,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("townships", ":material/map:", EVERYONE, ("wastewater", "hair", "registry", "cases")),
     PageSpec("quality", ":material/fact_check:", DATA_TEAM, SOURCES),
     PageSpec("briefings", ":material/description:", OFFICE, SOURCES),
+    PageSpec("supervision", ":material/assignment_turned_in:", SUPERVISION, ("task_reports", "indicators")),
 )
 
 
