@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from demo.story import END, STORY, source_rng
+from demo.story import END, TASK_REPORTS, source_rng
 from demo.write import Style, Table, table
 from domain import supervision
 
-SPEC = STORY["task_reports"]
+SPEC = TASK_REPORTS
 ID_IN_TEXT = "11010519491231002X"       # the GB 11643 standard's own example number, checksum valid
 
 
