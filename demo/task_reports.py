@@ -63,7 +63,7 @@ def report_rows(seed: int) -> list[dict]:
     rows = []
     for unit in supervision.plan_units():
         profile = _profile(rng)
-        tasks = supervision.tasks_of(unit)[: SPEC["tasks_per_unit"]]
+        tasks = (supervision.named_tasks(unit) or supervision.tasks_of(unit))[: SPEC["tasks_per_unit"]]
         blocked = {t: range(s, s + rng.randint(2, 4)) if rng.random() < SPEC["blocked_share"] else range(0)
                    for t in tasks for s in [rng.randint(2, len(calendar) - 3)]}
         for step, month in enumerate(calendar):

@@ -80,6 +80,11 @@ def tasks_of(unit: str) -> list[str]:
     return [task for task, roles in task_roles().items() if unit in roles]
 
 
+def named_tasks(unit: str) -> list[str]:
+    """The tasks that name `unit` itself (not through a collective), in plan order."""
+    return [row["task"] for row in tasks() if unit in _split(row["lead_units"]) + _split(row["responsible_units"])]
+
+
 @cache
 def unit_vocabulary() -> dict[str, str]:
     """Every accepted spelling of a reporting unit → its normalised Chinese name (townships by code too)."""
