@@ -77,3 +77,5 @@ if unit:
             table("sup_receipt", done.rows)
             if not done.quarantine.empty:
                 table("sup_receipt_quarantine", done.quarantine)
+
+ui.sources("supervision")
