@@ -200,10 +200,19 @@ def write_report(unit: str, period: str, entries: list[TaskEntry], today: date) 
 
 def load_report(path: Path) -> Receipt:
     """Load the file with `python -m pipelines ingest task_reports FILE` (the data team's command, in its own
-    process) and read back what the warehouse stored."""
-    subprocess.run([sys.executable, "-m", "pipelines", "ingest", "task_reports", str(path)], cwd=config.ROOT,
-                   env=os.environ.copy(), capture_output=True, timeout=LOAD_TIMEOUT_S, check=False)
-    return receipt(path)
+    process) and read back what the warehouse stored.
+
+    A rejected report's file is deleted: nothing of it was accepted, the unit sees why and sends it again, and
+    it may hold what must not be kept (an identity number typed into the text)."""
+    try:
+        subprocess.run([sys.executable, "-m", "pipelines", "ingest", "task_reports", str(path)], cwd=config.ROOT,
+                       env=os.environ.copy(), capture_output=True, timeout=LOAD_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        pass                                  # the receipt finds no run and says the loader did not finish
+    got = receipt(path)
+    if got.status == "rejected":
+        path.unlink(missing_ok=True)
+    return got
 
 
 def receipt(path: Path) -> Receipt:

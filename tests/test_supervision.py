@@ -187,6 +187,7 @@ def test_a_form_holding_an_identity_number_is_refused_and_the_number_never_store
     assert "110105********002X" in " ".join(bad[i18n.t("col.reasons", "en")])
     assert "11010519491231002X" not in str(every_cell(at))
     assert not mine.query("select 1 from fact_task_reports t where strpos(t::varchar, '11010519491231002X') > 0")
+    assert not list((mine.data_dir / "landing" / "task_reports").glob("*")), "a refused report leaves no file"
 
 
 def test_receipt_of_a_file_never_loaded_says_so(demo, tmp_path):
