@@ -92,13 +92,18 @@ def compliance_grid(rows: pd.DataFrame, lang: str, months: int) -> pd.DataFrame:
     return wide
 
 
+def judged_months(rows: pd.DataFrame) -> list[str]:
+    """Months of `rows` (compliance) whose deadline has passed, latest first."""
+    return sorted(rows.loc[rows["report_status"] != "not_due", "period"].unique(), reverse=True)
+
+
 def month_summary(rows: pd.DataFrame) -> dict[str, int]:
     """Counts of each status in the latest month that has passed its deadline."""
-    judged = rows[rows["report_status"] != "not_due"]
-    if judged.empty:
+    months = judged_months(rows)
+    if not months:
         return {}
-    latest = judged[judged["period"] == judged["period"].max()]
-    return {"period": latest["period"].iloc[0], **latest["report_status"].value_counts().to_dict()}
+    latest = rows[rows["period"] == months[0]]
+    return {"period": months[0], **latest["report_status"].value_counts().to_dict()}
 
 
 def calendar(today: date, count: int = 6) -> pd.DataFrame:
@@ -140,6 +145,35 @@ def failed_checks(year: int, unit: str | None, lang: str) -> pd.DataFrame:
         left join mart_task_progress p on p.task = a.task and p.unit = a.unit
         where a.year = ? and a.kind = 'check' {where}
         order by c.check_order, a.role, a.unit_order""", [year, *params])
+
+
+def lagging(period: str, unit: str | None) -> pd.DataFrame:
+    """Whom to press (督办) for month `period`: units whose monthly report is late or missing, or with a task
+    blocked in their latest report; with the last month they reported, the months missed so far this year,
+    their blocked tasks and the failed checks of the year they answer for."""
+    where, params = ("and m.unit = ?", [unit]) if unit else ("", [])
+    return db.query(f"""
+        with history as (
+            select unit, max(period) filter (where status in ('on_time', 'late')) as last_reported,
+                   count(*) filter (where status = 'missing' and left(period, 4) = left(?, 4)) as months_missing
+            from mart_task_compliance where period <= ? group by unit
+        ),
+        blocked as (
+            select unit, string_agg(task, '、' order by task) as blocked_tasks
+            from mart_task_progress where progress = 'blocked' group by unit
+        ),
+        owned as (
+            select unit, count(distinct item) as failed_checks
+            from mart_accountability where kind = 'check' and year = left(?, 4)::integer group by unit
+        )
+        select m.unit, m.status as report_status, h.last_reported, h.months_missing, b.blocked_tasks,
+               coalesce(o.failed_checks, 0) as failed_checks_owned
+        from mart_task_compliance m
+        join history h using (unit)
+        left join blocked b using (unit)
+        left join owned o using (unit)
+        where m.period = ? and (m.status in ('late', 'missing') or b.blocked_tasks is not null) {where}
+        order by m.status = 'missing' desc, h.months_missing desc, m.unit""", [period, period, period, period, *params])
 
 
 # --- the in-app report -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ calendar of deadlines and inspections, failed checks beside what their units rep
 account) the monthly report form. Questions in `analysis.supervision`."""
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from analysis import fmt, supervision
@@ -31,6 +32,11 @@ with ui.section("sup.compliance"):
     st.caption(tr("sup.compliance_note", as_of=fmt.day(rows["as_of"].max(), v.lang)))
     months = st.slider(tr("sup.months"), 3, 24, 6, key="sup_months")
     table("sup_compliance", supervision.compliance_grid(rows, v.lang, months))
+
+with ui.section("sup.lagging"):
+    judged = ui.nonempty(pd.DataFrame({"period": supervision.judged_months(supervision.compliance(unit))}))
+    month = st.selectbox(tr("sup.lagging_month"), list(judged["period"]), key="sup_lagging_month")
+    table("sup_lagging", supervision.lagging(month, unit), period=month)
 
 with ui.section("sup.matrix"):
     progress = ui.nonempty(supervision.progress(unit))

@@ -120,6 +120,26 @@ def test_unit_accounts_name_a_unit_of_the_plan(accounts):
         users.add("z", "unit-pw-2024", ["office"], unit=UNIT)
 
 
+# --- whom to press (督办) -----------------------------------------------------------------------------------------
+def test_lagging_units_of_a_month(env, run_cli, tmp_path):
+    """March 2024: 公安局 on time but task 3.1 blocked, 教育局 late, every other unit missing; April judged too."""
+    rows = ["unit,task,period,kind,reported_date,progress,problems",
+            "公安局,3.1,2024-03,monthly,2024-03-20,blocked,经费未到位",
+            "教育局,2.2,2024-03,monthly,2024-03-27,in_progress,",
+            "教育局,2.2,2024-04,monthly,2024-04-30,in_progress,"]
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert run_cli("ingest", "task_reports", path)[0] == 0
+    got = supervision.lagging("2024-03", None).set_index("unit")
+    assert got.loc["公安局", ["report_status", "blocked_tasks"]].tolist() == ["on_time", "3.1"]
+    assert got.loc["教育局", ["report_status", "last_reported", "months_missing"]].tolist() == ["late", "2024-03", 0]
+    assert got.loc["林草局", "report_status"] == "missing" and pd.isna(got.loc["林草局", "last_reported"])
+    assert len(got) == len(plan.plan_units())
+    april = supervision.lagging("2024-04", "林草局")
+    assert april[["unit", "months_missing"]].values.tolist() == [["林草局", 2]]
+    assert supervision.lagging("2024-04", "公安局")["report_status"].tolist() == ["missing"]
+
+
 # --- the calendar --------------------------------------------------------------------------------------------------
 def test_the_calendar_lists_the_next_deadlines_and_inspections():
     got = supervision.calendar(date(2024, 6, 26), count=5)
