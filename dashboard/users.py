@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "list":
         for name, entry in sorted(load().items()):
-            print(f"{name}\t{','.join(entry['roles'])}\t{entry.get('township') or domain.BANNER_CODE}")
+            bound = entry.get("unit") or entry.get("township") or domain.BANNER_CODE
+            print(f"{name}\t{','.join(entry['roles'])}\t{bound}")
         return 0
     if args.command == "remove":
         return 0 if remove(args.name) else 1

@@ -109,9 +109,11 @@ def test_a_unit_account_opens_no_other_page():
     assert supervision.bound_unit(User("o", frozenset({"office", "unit"}), unit=UNIT)) is None
 
 
-def test_unit_accounts_name_a_unit_of_the_plan(accounts):
+def test_unit_accounts_name_a_unit_of_the_plan(accounts, capsys):
     users.add("alias", "unit-pw-2024", ["unit"], unit="旗禁毒委")
     assert users.verify("alias", "unit-pw-2024").unit == "旗禁毒委员会"
+    assert users.main(["list"]) == 0
+    assert "alias\tunit\t旗禁毒委员会" in capsys.readouterr().out.splitlines()
     with pytest.raises(ValueError, match="not a unit of the plan"):
         users.add("x", "unit-pw-2024", ["unit"], unit="不存在局")
     with pytest.raises(ValueError, match="names its unit"):
