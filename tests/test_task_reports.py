@@ -129,6 +129,14 @@ def test_a_kind_that_does_not_fit_its_period_is_quarantined(env, run_cli, tmp_pa
     assert "kind and period do not fit" in quarantined(env)[1]
 
 
+def test_an_unreadable_period_is_quarantined(env, run_cli, tmp_path, lenient):
+    f = write(tmp_path / "r.csv", [report(period="2024-13"), report(period="三月"), report(period="2024/3")])
+    run_cli("ingest", "task_reports", f)
+    assert quarantined(env) == {n: "报送期间(period): 报送期间格式应为 2024-03（月报）或 2024Q1（季度总结） / "
+                                   "period must look like 2024-03 (monthly) or 2024Q1 (quarterly)" for n in (1, 2)}
+    assert env.query("select period from fact_task_reports") == [("2024-03",)]
+
+
 def test_a_late_monthly_report_is_kept_and_marked_late(env, run_cli, tmp_path):
     f = write(tmp_path / "r.csv", [report(reported="2024-03-25"), report(task="3.2", reported="2024-03-26")])
     code, out = run_cli("ingest", "task_reports", f)
