@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import fmt, supervision
 from analysis.labels import label
+from briefings import notice
 from dashboard import login, ui
 from dashboard.charts import table
 from dashboard.text import tr
@@ -37,6 +38,19 @@ with ui.section("sup.lagging"):
     judged = ui.nonempty(pd.DataFrame({"period": supervision.judged_months(supervision.compliance(unit))}))
     month = st.selectbox(tr("sup.lagging_month"), list(judged["period"]), key="sup_lagging_month")
     table("sup_lagging", supervision.lagging(month, unit), period=month)
+    if not unit and st.button(tr("sup.notice_button"), key="sup_notice"):
+        with st.spinner(tr("sup.notice_writing")):
+            written = notice.publish(month, v.lang, today)
+        login.record(v.user, "reminders", period=month, files=str(len(written)))
+        st.session_state["sup_notices"] = written
+    written = st.session_state.get("sup_notices")
+    if written is not None:
+        if written:
+            st.success(tr("sup.notice_done", n=len(written) // len(notice.FORMATS), folder=written[0].parent))
+        else:
+            st.info(tr("sup.notice_none"))
+        for f in written:
+            st.download_button(tr("sup.download", file=f.name), f.read_bytes(), file_name=f.name, key=f"dl_{f.name}")
 
 with ui.section("sup.matrix"):
     progress = ui.nonempty(supervision.progress(unit))

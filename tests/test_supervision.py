@@ -226,3 +226,39 @@ def test_matrix_shows_dash_for_never_reported_and_blank_for_not_its_task():
     wide = supervision.matrix(rows, "en")
     assert wide.to_dict("records") == [{"task": "1.1 甲", UNIT: "—", "公安局": "Done"},
                                        {"task": "2.2 乙", UNIT: "Blocked", "公安局": ""}]
+
+
+# --- 督办通知 ------------------------------------------------------------------------------------------------------
+def test_reminders_are_written_per_lagging_unit_and_read_back(demo, tmp_path):
+    import docx
+
+    from briefings import notice
+    from briefings.archive import renderer
+
+    month = supervision.judged_months(supervision.compliance(None))[1]
+    lagging = supervision.lagging(month, None)
+    files = notice.publish(month, "zh", date(2025, 7, 1), tmp_path, formats=("docx",))
+    assert len(files) == len(lagging) > 0
+    first = lagging.iloc[0]
+    text = "\n".join(p.text for p in docx.Document(files[0]).paragraphs)
+    assert files[0].name == f"督办通知_{month}_01_{first['unit']}.docx"
+    assert f"{first['unit']}：" in text and "督办〔" in text
+    assert f"应于{month[:4]}年{int(month[5:])}月25日前报送" in text
+    checks = supervision.failed_checks(int(month[:4]), first["unit"], "zh").drop_duplicates(["check_name", "task"])
+    for r in checks.itertuples(index=False):
+        assert f"{r.check_name}（任务{r.task}）" in text
+    pdf = renderer("pdf")(notice.build(first, month, 1, "en", date(2025, 7, 1)), tmp_path / "one.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_office_writes_the_reminders_from_the_page(demo, accounts, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    at = office_page("en")
+    month = at.selectbox(key="sup_lagging_month").value
+    at = at.button(key="sup_notice").click().run(timeout=300)
+    assert_healthy(at)
+    n = len(supervision.lagging(month, None))
+    assert i18n.t("sup.notice_done", "en", n=n, folder="").split(" ")[0] in at.success[0].value
+    files = [b.label for b in at.download_button if b.label.startswith("Download reminder_")]
+    assert len(files) == 2 * n and all(f.endswith((".docx", ".pdf")) for f in files)
+    assert [e["event"] for e in audit.entries()].count("reminders") == 1
