@@ -176,6 +176,16 @@ def lagging(period: str, unit: str | None) -> pd.DataFrame:
         order by m.status = 'missing' desc, h.months_missing desc, m.unit""", [period, period, period, period, *params])
 
 
+def lagging_between(first: str, last: str) -> list[str]:
+    """Units whose monthly report came late or not at all in any month from `first` to `last` (2024-07 …
+    2024-09), most such months first: those the briefing's 五、下一步工作 names for supervision."""
+    rows = db.query("""
+        select unit from mart_task_compliance
+        where period between ? and ? and status in ('late', 'missing')
+        group by unit order by count(*) desc, min(period), unit""", [first, last])
+    return list(rows["unit"])
+
+
 # --- the in-app report -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TaskEntry:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import i18n
-from analysis import supervision
+from analysis import fmt, supervision
 from analysis.access import User
 from analysis.labels import label
 from dashboard import audit, nav, users
@@ -262,3 +262,16 @@ def test_the_office_writes_the_reminders_from_the_page(demo, accounts, monkeypat
     files = [b.label for b in at.download_button if b.label.startswith("Download reminder_")]
     assert len(files) == 2 * n and all(f.endswith((".docx", ".pdf")) for f in files)
     assert [e["event"] for e in audit.entries()].count("reminders") == 1
+
+
+def test_the_quarterly_briefing_names_the_units_that_reported_late_or_not_at_all(demo, tmp_path):
+    from briefings import content, period as period_mod
+
+    units = supervision.lagging_between("2024-10", "2024-12")
+    expected = set(demo.query("select distinct unit from mart_task_compliance where period between '2024-10' and "
+                              "'2024-12' and status in ('late', 'missing')"))
+    assert units and {(u,) for u in units} == expected
+    briefing = content.build(period_mod.parse("2024Q4"), "internal", "zh", date(2025, 1, 10), tmp_path)
+    steps = briefing.sections[-1].paragraphs
+    line = i18n.t("brief.step_reporting", "zh", units=fmt.join(units, "zh"))
+    assert any(p.endswith(line) for p in steps), steps
