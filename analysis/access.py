@@ -1,7 +1,7 @@
 """Who is looking, and which part of the banner they may see.
 
 A `User` has roles (which pages open: `dashboard.nav`) and may be bound to a township (its `Scope`, which
-every query takes). Who the user is comes from `dashboard.login`: with `auth_mode: none` everyone is
+every query takes) or, with the role `unit`, to one member unit of the plan (it sees and reports its own tasks). Who the user is comes from `dashboard.login`: with `auth_mode: none` everyone is
 ANONYMOUS (every role, the whole banner); with `local`, a signed-in account of `dashboard.users`. An OIDC
 mode (`st.login`) would slot in there, mapping the provider's claims to the same `User`.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import domain
 
-ROLES = ("viewer", "analyst", "office", "data", "admin")
+ROLES = ("viewer", "analyst", "office", "data", "admin", "unit")   # unit: a member unit reporting its tasks
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class User:
     name: str
     roles: frozenset[str]
     township: str | None = None     # bound to one township, or None for the banner office
+    unit: str | None = None         # a member unit's account (role `unit`): its own tasks only (督导 page)
 
     @property
     def scope(self) -> Scope:

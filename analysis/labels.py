@@ -26,7 +26,8 @@ CODE_KINDS = {
     "source": "source", "status": "status", "target": "target", "event": "event",
     "expected_direction": "direction", "level": "level", "trend": "trend", "day_class": "day_class",
     "measure": "measure", "group": "mix", "result": "result", "kind": "kind", "seizure_unit": "unit",
-    "measurement": "loq",
+    "measurement": "loq", "progress": "progress", "report_kind": "report_kind", "report_status": "report_status",
+    "role": "unit_role", "check_reason": "result",
 }
 
 

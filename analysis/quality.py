@@ -16,7 +16,7 @@ from analysis.access import Scope
 from analysis.filters import Filters
 from analysis.where import Where
 
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
 PERSON_SOURCES = ("hair", "registry")
 
 FRESHNESS_SQL = """
@@ -29,6 +29,7 @@ with newest as (
         when period like '%Q%' then last_day(make_date(left(period, 4)::int, right(period, 1)::int * 3, 1))
         when period like '%H%' then last_day(make_date(left(period, 4)::int, right(period, 1)::int * 6, 1))
         else make_date(left(period, 4)::int, 12, 31) end) from fact_indicators
+    union all select 'task_reports', max(reported_date) from fact_task_reports
 ),
 runs as (
     select source,

@@ -18,7 +18,7 @@ import pandas as pd
 import config
 import domain
 import i18n
-from analysis import cases, db, fmt, hair, quality, registry, targets, townships, wastewater
+from analysis import cases, db, fmt, hair, quality, registry, supervision, targets, townships, wastewater
 from analysis.access import WHOLE_BANNER
 from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index
 from analysis.labels import label
@@ -489,12 +489,23 @@ def _next_steps(ctx: Ctx, heading: str) -> Section:
                    units=fmt.join(list(r["lead_units"]), ctx.lang))
              for _, r in six[six["status"] == "not_met"].iterrows() if r["plan_tasks"] is not None
              and len(r["plan_tasks"])]
+    steps += _reporting_step(ctx)
     part = _listed(ctx, heading, "next_steps", steps, "fill_in")
     if ctx.notes.get("next_steps"):
         return part
     if not steps:       # only the request to the office: it goes into the DOCX, not into PDF or HTML
         return Section(heading, editor_note=ctx.t("fill_in"))
     return Section(heading, paragraphs=part.paragraphs, editor_note=ctx.t("fill_in"))
+
+
+def _reporting_step(ctx: Ctx) -> list[str]:
+    """The units that reported late or not at all in the period's months (督导台账), to be pressed (督办)."""
+    if "mart_task_compliance" not in db.relations():
+        return []
+    first = f"{ctx.period.first[:4]}-{int(ctx.period.first[-1]) * 3 - 2:02d}"
+    last = f"{ctx.period.last[:4]}-{int(ctx.period.last[-1]) * 3:02d}"
+    units = supervision.lagging_between(first, last)
+    return [ctx.t("step_reporting", units=fmt.join(units, ctx.lang))] if units else []
 
 
 def _task(text: str, lang: str) -> str:

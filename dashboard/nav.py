@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EVERYONE = frozenset({"viewer", "analyst", "office", "data", "admin"})
+SUPERVISION = frozenset({"office", "admin", "unit"})      # a unit's account sees its own tasks only
 ANALYSTS = frozenset({"analyst", "office", "admin"})
 DATA_TEAM = frozenset({"analyst", "office", "data", "admin"})
 OFFICE = frozenset({"office", "admin"})
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+MONITORING = ("wastewater", "hair", "registry", "cases", "indicators")
+SOURCES = (*MONITORING, "task_reports")        # every extract; task reports feed the supervision page only
 
 
 @dataclass(frozen=True)
@@ -31,14 +33,15 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", ":material/dashboard:", EVERYONE, SOURCES),
+    PageSpec("overview", ":material/dashboard:", EVERYONE, MONITORING),
     PageSpec("wastewater", ":material/water_drop:", EVERYONE, ("wastewater",)),
     PageSpec("hair", ":material/science:", ANALYSTS, ("hair",)),
     PageSpec("registry", ":material/groups:", ANALYSTS, ("registry",)),
     PageSpec("cases", ":material/gavel:", ANALYSTS, ("cases",)),
     PageSpec("townships", ":material/map:", EVERYONE, ("wastewater", "hair", "registry", "cases")),
     PageSpec("quality", ":material/fact_check:", DATA_TEAM, SOURCES),
-    PageSpec("briefings", ":material/description:", OFFICE, SOURCES),
+    PageSpec("briefings", ":material/description:", OFFICE, MONITORING),
+    PageSpec("supervision", ":material/assignment_turned_in:", SUPERVISION, ("task_reports", "indicators")),
 )
 
 

@@ -4,6 +4,7 @@ The file (`users_file`, mode 0600) holds no password, only hashes. Manage it fro
 
     python -m dashboard.users add 张三 --role office                       # asks for the password twice
     python -m dashboard.users add 李四 --role analyst --township 150823100
+    python -m dashboard.users add 教育局报送 --role unit --unit 教育局                # reports its own tasks
     python -m dashboard.users remove 李四
     python -m dashboard.users list
 
@@ -81,7 +82,7 @@ def save(users: dict[str, dict]) -> None:
         raise
 
 
-def add(name: str, password: str, roles: list[str], township: str | None = None) -> None:
+def add(name: str, password: str, roles: list[str], township: str | None = None, unit: str | None = None) -> None:
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise ValueError(i18n.both("users.bad_role", roles=", ".join(bad) or "—", choices=", ".join(ROLES)))
@@ -89,11 +90,26 @@ def add(name: str, password: str, roles: list[str], township: str | None = None)
         raise ValueError(i18n.both("users.bad_township", township=township))
     if not name.strip() or len(name) > max_name_chars():
         raise ValueError(i18n.both("users.bad_name", n=max_name_chars()))
+    unit = _plan_unit(roles, unit)
     if len(password) < 8:
         raise ValueError(i18n.both("users.short_password"))
     users = load()
     users[name] = {"password_hash": _HASHER.hash(password), "roles": sorted(roles), "township": township}
+    if unit:
+        users[name]["unit"] = unit
     save(users)
+
+
+def _plan_unit(roles: list[str], unit: str | None) -> str | None:
+    """The normalised unit of a `unit` account (name or alias of plan-tasks.csv); only that role has one."""
+    if ("unit" in roles) != bool(unit):
+        raise ValueError(i18n.both("users.unit_needed"))
+    if unit is None:
+        return None
+    found = domain.canonical("plan_unit", unit)
+    if found is None:
+        raise ValueError(i18n.both("users.bad_unit", unit=unit))
+    return found
 
 
 def remove(name: str) -> bool:
@@ -119,7 +135,7 @@ def verify(name: str, password: str) -> User | None:
         ok = False
     if not ok or entry is None:
         return None
-    return User(name, frozenset(entry["roles"]), entry.get("township"))
+    return User(name, frozenset(entry["roles"]), entry.get("township"), entry.get("unit"))
 
 
 @cache
@@ -135,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("name")
     a.add_argument("--role", action="append", required=True, help=" | ".join(ROLES))
     a.add_argument("--township", help="所属苏木镇代码 / bound to this township code")
+    a.add_argument("--unit", help="报送单位（角色 unit）/ the member unit of a `unit` account")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读密码 / read the password from stdin")
     sub.add_parser("remove").add_argument("name")
     sub.add_parser("list")
@@ -152,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "list":
         for name, entry in sorted(load().items()):
-            print(f"{name}\t{','.join(entry['roles'])}\t{entry.get('township') or domain.BANNER_CODE}")
+            bound = entry.get("unit") or entry.get("township") or domain.BANNER_CODE
+            print(f"{name}\t{','.join(entry['roles'])}\t{bound}")
         return 0
     if args.command == "remove":
         return 0 if remove(args.name) else 1
@@ -162,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
         password = getpass.getpass(i18n.both("users.password_prompt") + ": ")
         if getpass.getpass(i18n.both("users.password_again") + ": ") != password:
             raise ValueError(i18n.both("users.password_mismatch"))
-    add(args.name, password, args.role, args.township)
+    add(args.name, password, args.role, args.township, args.unit)
     print(i18n.both("users.saved", name=args.name, file=users_path()))
     return 0
 

@@ -1,4 +1,4 @@
-"""Synthetic, seeded extracts of all five sources: `python -m pipelines demo` (or `python -m demo`).
+"""Synthetic, seeded extracts of all six sources: `python -m pipelines demo` (or `python -m demo`).
 
 `generate(out, scale, seed)` writes `out/<source>/<files>` in the landing layout (contract.md §2) and
 `out/manifest.json`, which lists every file with its encoding, header language, row count and the rows
@@ -19,11 +19,15 @@ County scale (2021-01-01 .. 2025-06-30: 2025 is a year in progress, two quarters
     cases/cases_2021_2025.csv             GBK, Chinese headers, CRLF, mixed spellings and date formats
     indicators/indicators_<year>.xlsx     2022–2024 (2021 has none; 2022 still uses the old code
                                           committee_briefings); indicators_2025H1.xlsx the half year
+    task_reports/task_reports_2024H2.csv  GBK, Chinese headers and labels, mixed date spellings; 2025H1 is
+                                          XLSX: a year of member units' reports, some late, missing, blocked;
+                                          one row carries an identity number in its text (quarantined)
 The rules of domain.md §5 each meet the data somewhere: outflow (外地) records every year, a precursor
 trading case (2021) and a precursor production case (2022), a 36-plant cultivation case (2023), both
 committee bodies' briefings (2023 on), a half-year indicator file and a year in progress.
 National scale: registry/registry_national_2025-06-30.csv (~1.2 M rows, the last snapshot) and
-    wastewater/wastewater_national_2024.csv (~300 plants), plus the county hair, cases and indicators.
+    wastewater/wastewater_national_2024.csv (~300 plants), plus the county hair, cases, indicators and
+    task reports.
 """
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ from demo.hair import hair_tables
 from demo.indicators import indicator_tables
 from demo.registry import national_registry_table, registry_tables, simulate_registry
 from demo.story import SOURCES
+from demo.task_reports import task_report_tables
 from demo.wastewater import national_wastewater_table, wastewater_tables
 from demo.write import Table, write_table
 
@@ -57,10 +62,11 @@ def build_steps(seed: int, scale: str) -> Iterator[tuple[str, Callable[[], list[
     yield "hair", lambda: hair_tables(seed, reg)
     yield "cases", lambda: [cases_table(seed)]
     yield "indicators", lambda: indicator_tables(seed)
+    yield "task_reports", lambda: task_report_tables(seed)
 
 
 def generate(out: Path, scale: str = "county", seed: int = 20231, progress: bool = True) -> dict:
-    """Write DIR/<source>/<files> for source in wastewater, hair, registry, cases, indicators, and
+    """Write DIR/<source>/<files> for source in wastewater, hair, registry, cases, indicators, task_reports, and
     DIR/manifest.json; return the manifest dict."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")

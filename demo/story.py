@@ -128,12 +128,14 @@ NATIONAL_REGIONS = STORY["national_regions"]
 NATIONAL_USERS_PER_WORKER = STORY["national_users_per_worker"]
 NATIONAL_WW_MEDIAN_FACTOR = STORY["national_ww_median_factor"]
 CSV_CHUNK_ROWS = STORY["csv_chunk_rows"]
+# task reports (督导台账)
+TASK_REPORTS = STORY["task_reports"]
 # fictitious names
 SURNAMES = STORY["surnames"]
 GIVEN = STORY["given"]
 
-# --- the five sources and the status groups every source agrees on -------------------------
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+# --- the six sources and the status groups every source agrees on --------------------------
+SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
 OUTFLOW_TOWNSHIP = "外地"
 EXISTING_OUT = ("abstinent_3y", "deceased", "emigrated")   # registered − these = existing users
 COMMUNITY = ("community_detox", "community_rehab")

@@ -47,13 +47,17 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
         "outflow_suspects": "外地抓获本地籍人数", "involves_out_of_control_user": "是否涉脱管失控吸毒人员",
         "severity": "影响程度", "target_level": "目标案件级别"},
     "indicators": {"period": "期间", "unit": "单位", "indicator": "指标", "value": "数值", "source": "来源"},
+    "task_reports": {
+        "unit": "报送单位", "task": "任务编号", "period": "报送期间", "kind": "类型", "reported_date": "报送日期",
+        "progress": "进展", "done_text": "工作进展", "problems": "存在问题", "next_steps": "下步打算",
+        "evidence": "佐证材料"},
 }
 COLUMNS: dict[str, list[str]] = {source: list(names) for source, names in HEADERS_ZH.items()}
 LABELLED = {  # column → vocabulary whose codes it holds (rendered as code, Chinese label or mixed)
     "township": "township", "substance": "substance", "primary_drug": "substance", "drug": "substance",
     "subject_group": "subject_group", "control_status": "control_status", "risk_level": "risk_level",
     "category": "category", "case_type": "case_type", "severity": "severity",
-    "target_level": "target_level",
+    "target_level": "target_level", "kind": "report_kind", "progress": "progress",
 }
 DATE_STYLES = ("iso", "slash", "dot", "zh")
 FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)

@@ -57,6 +57,9 @@ def _fold(text: str) -> str:
 def vocabulary(kind: str) -> dict[str, str]:
     """Every accepted spelling of `kind` (an enum name, 'substance' or 'township') → its code."""
     out: dict[str, str] = {}
+    if kind in {"plan_unit", "task"}:
+        from domain import supervision
+        return supervision.unit_vocabulary() if kind == "plan_unit" else supervision.task_vocabulary()
     if kind == "substance":
         for s in substances():
             names = [s["code"], s["name_zh"], s["name_en"], *filter(None, s["aliases"].split("|"))]

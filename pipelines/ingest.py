@@ -7,6 +7,7 @@ at the end (`warehouse.publishing`), so readers never see half a load and a cras
 from __future__ import annotations
 
 import hashlib
+import importlib
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -115,6 +116,8 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         _check_share(len(result.quarantine), raw.rows_read)
         stage("store")
         result.rows_loaded = _settle(con, source, result)
+        if source.checks:
+            result.messages += importlib.import_module(f"pipelines.{source.checks}").messages(con, result.run_id)
         con.execute("commit")
         result.messages.insert(0, i18n.both("file_loaded", loaded=result.rows_loaded,
                                             quarantined=len(result.quarantine)))
@@ -185,7 +188,7 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
         for issue in issues:
             column, kind = issue.split(":", 1)
             kind, _, value = kind.partition(":")     # an unknown spelling is named (normalise._shown)
-            text = i18n.both("issue_vocab_named", value=value) if value else i18n.both("issue_" + kind)
+            text = i18n.both(f"issue_{kind}_named", value=value) if value else i18n.both("issue_" + kind)
             reasons[row].append((column, f"{zh.get(column, column)}({column}): {text}"))
     for row, failures in outcome.row_reasons.items():
         flagged = {c for c, _ in reasons.get(row, [])}

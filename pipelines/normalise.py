@@ -11,6 +11,7 @@ cast, pandas' nanosecond timestamps or Great Expectations.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,7 +129,7 @@ def typed(column: Column, col: str, limits: Limits) -> str:
     """SQL expression of the typed value of raw column `col` (for limited types, of its `parsed` value);
     NULL when empty, unparseable or out of the limits."""
     t = column.type
-    if t == "text":
+    if t in {"text", "free_text"}:
         return _clean(col)
     if t == "date":
         return f"case when {col} between date '{limits.earliest}' and date '{limits.latest}' then {col} end"
@@ -140,7 +141,18 @@ def typed(column: Column, col: str, limits: Limits) -> str:
         return _vocab(column, col)
     if t == "period":
         return f"case when regexp_full_match(upper(trim({col})), '\\d{{4}}(H[12]|Q[1-4])?') then upper(trim({col})) end"
+    if t == "report_period":
+        p = f"upper(trim({col}))"
+        month = f"regexp_extract({p}, '^(\\d{{4}})[-/.年](0?[1-9]|1[0-2])月?$', 2)"
+        return (f"case when regexp_full_match({p}, '\\d{{4}}Q[1-4]') then {p} when {month} <> '' "
+                f"then left({p}, 4) || '-' || lpad({month}, 2, '0') end")
     raise ValueError(f"no typed form for column type {t}")
+
+
+def identity_numbers_in(col: str, today: date) -> str:
+    """SQL: the valid identity numbers written inside free text (an 18-character run, checksum right)."""
+    runs = f"regexp_extract_all(upper(coalesce({col}, '')), '(?:^|[^0-9])([0-9]{{17}}[0-9X])', 1)"
+    return f"list_filter({runs}, lambda n: ({identity.problem_sql('n', today)}) is null)"
 
 
 def _below_loq(col: str) -> str:
@@ -162,8 +174,9 @@ def _shown(col: str) -> str:
 
 
 def issue_kind(column: Column) -> str:
-    return {"text": "", "date": "date", "number": "number", "integer": "integer", "concentration": "concentration",
-            "vocab": "vocab", "period": "period", "unit": "vocab"}[column.type]
+    return {"text": "", "free_text": "id_in_text", "date": "date", "report_period": "report_period",
+            "number": "number", "integer": "integer", "concentration": "concentration", "vocab": "vocab",
+            "period": "period", "unit": "vocab"}[column.type]
 
 
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
@@ -193,7 +206,11 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         select.append(f"{typed(c, value or raw, limits)} as {c.target}")
         if c.flag:
             select.append(f"{_below_loq(raw)} as {c.flag}")
-        if issue_kind(c):
+        if c.type == "free_text":
+            found = identity_numbers_in(c.target, today)   # the trimmed text, in the outer query
+            issues.append(f"case when len({found}) > 0 then '{c.name}:id_in_text:' || "
+                          f"{identity.mask_sql(f'{found}[1]')} end")
+        elif issue_kind(c):
             select.append(f"{_given(c, raw)} as __given_{c.target}")
             shown = ""
             if issue_kind(c) == "vocab":     # the raw spelling rides along, shown only when it is unknown
@@ -202,13 +219,15 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             issues.append(f"case when __given_{c.target} and {c.target} is null then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
-    con.execute(f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows)}")
+    finished = _finish(source, cols, issues, key, typed_rows, today)
+    con.execute(f"create or replace temp table norm_unnumbered as {finished}")
     for c in cols:
         if c.type in {"vocab", "unit"}:
             con.execute(f"drop table if exists {_vocab_table(c)}")
 
 
-def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, typed_rows: str) -> str:
+def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, typed_rows: str,
+            today: date) -> str:
     """The query over `typed_rows` adding what needs typed values: identity numbers (checks, pseudonym,
     cross-checks) and the issue list. One statement, so nothing in between is materialised."""
     keep = [c.target for c in cols if c.type not in {"id_number"}]
@@ -226,6 +245,10 @@ def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, t
                 f"case when {valid} and declared_sex <> __id_sex then 'sex:sex_mismatch' end",
                 f"case when {valid} and birth_date <> __id_birth then 'birth_date:birth_mismatch' end",
             ]
+    if source.checks:
+        rules = importlib.import_module(f"pipelines.{source.checks}")
+        extra_select += rules.derived()
+        extra_issues += rules.issues(today)
     ref = identity.mask_sql("__id") if source.ref == "id_number" else source.column(source.ref).target
     all_issues = ", ".join(issues + extra_issues) or "null"
     columns = keep + [c.flag for c in cols if c.flag] + extra_select + [

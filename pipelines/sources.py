@@ -1,4 +1,4 @@
-"""The five extract sources: their columns (`sources.yaml`) and their validation suites (`expectations/`)."""
+"""The six extract sources: their columns (`sources.yaml`) and their validation suites (`expectations/`)."""
 from __future__ import annotations
 
 import json
@@ -33,6 +33,7 @@ class Source:
     key: tuple[str, ...]
     ref: str
     columns: tuple[Column, ...]
+    checks: str | None = None     # module of cross-column rules (pipelines/<checks>.py)
 
     @property
     def required(self) -> list[str]:
@@ -58,6 +59,7 @@ def sources() -> dict[str, Source]:
                        required=v.get("required", False))
                 for c, v in s["columns"].items()
             ),
+            checks=s.get("checks"),
         )
         for name, s in spec.items()
     }

@@ -24,7 +24,7 @@ import i18n
 from dashboard import nav
 
 APP = str(Path(config.ROOT) / "app.py")
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
+SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
 TIMEOUT = 60
 
 

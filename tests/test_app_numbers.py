@@ -220,7 +220,7 @@ def test_quality_shows_runs_quarantine_and_validation_from_the_warehouse(demo, l
     assert len(checks) == demo.value("select count(*) from (select distinct source, expectation, column_name "
                                      "from validation_results)")
     fresh = frame(at, "freshness", lang)
-    assert len(fresh) == 5
+    assert len(fresh) == 6          # the six sources, task reports included
 
 
 def test_quality_hides_masked_identity_numbers(demo):

@@ -24,7 +24,7 @@ from demo.story import END, YEARS, quarter_ends, year_share
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
-SOURCES = {"wastewater", "hair", "registry", "cases", "indicators"}
+SOURCES = {"wastewater", "hair", "registry", "cases", "indicators", "task_reports"}
 ZH = {  # contract.md §2: Chinese header → English column
     "样本编号": "sample_id", "采样点编号": "site_id", "采样点名称": "site_name", "苏木镇": "township",
     "采样日期": "sample_or_collection_date", "日流量(立方米)": "flow_m3_d", "服务人口": "population_served",
@@ -41,9 +41,11 @@ ZH = {  # contract.md §2: Chinese header → English column
     "抓获人数": "suspects", "其中未成年人": "minor_suspects", "外地抓获本地籍人数": "outflow_suspects",
     "是否涉脱管失控吸毒人员": "involves_out_of_control_user", "影响程度": "severity", "目标案件级别": "target_level",
     "期间": "period", "单位": "unit", "指标": "indicator", "数值": "value", "来源": "source",
+    "报送单位": "unit", "任务编号": "task", "报送期间": "period", "类型": "kind", "报送日期": "reported_date",
+    "进展": "progress", "工作进展": "done_text", "存在问题": "problems", "下步打算": "next_steps", "佐证材料": "evidence",
 }
 DATE_COLUMNS = {"sample_date", "collection_date", "snapshot_date", "birth_date", "first_found_date",
-                "last_found_date", "order_date", "last_face_check_date", "filed_date", "solved_date"}
+                "last_found_date", "order_date", "last_face_check_date", "filed_date", "solved_date", "reported_date"}
 BELOW_LOQ = {"<LOQ", "ND", "未检出", ""}
 EXISTING_OUT = {"abstinent_3y", "deceased", "emigrated"}
 QUARTERS = len(quarter_ends(YEARS))      # 2025 is a year in progress: two quarters in
@@ -224,12 +226,15 @@ def test_planted_bad_rows_are_where_the_manifest_says(demo):
                 assert float(value) < 0
             elif column == "solved_date":
                 assert parse_date(value) < parse_date(row["filed_date"])
+            elif column == "done_text":
+                assert any(problem(n, TODAY) is None for n in re.findall(r"\d{17}[\dX]", value))
             else:
                 pytest.fail(f"unexpected bad cell {f['path']} {bad}")
             kinds[(f["source"], column)] += 1
     assert kinds == Counter({("hair", "id_number"): 1, ("registry", "id_number"): 1,
                              ("registry", "first_found_date"): 1, ("wastewater", "township"): 1,
-                             ("wastewater", "flow_m3_d"): 1, ("cases", "solved_date"): 1})
+                             ("wastewater", "flow_m3_d"): 1, ("cases", "solved_date"): 1,
+                             ("task_reports", "done_text"): 1})
 
 
 def test_unlisted_rows_follow_the_contract(demo):
@@ -255,7 +260,8 @@ def test_unlisted_rows_follow_the_contract(demo):
                     assert code(kind, row[column]), (where, column)
             key = {"wastewater": ("sample_id", "substance"), "hair": ("sample_id", "substance"),
                    "registry": ("id_number",), "cases": ("case_id",),
-                   "indicators": ("period", "unit", "indicator")}[f["source"]]
+                   "indicators": ("period", "unit", "indicator"),
+                   "task_reports": ("unit", "task", "period", "kind", "reported_date")}[f["source"]]
             k = tuple(code("substance", row[c]) if c == "substance" else row[c] for c in key)
             assert k not in keys, where
             keys.add(k)

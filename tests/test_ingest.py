@@ -14,6 +14,7 @@ SOURCES = {  # source → stored table
     "registry": "fact_registry",
     "cases": "fact_cases",
     "indicators": "fact_indicators",
+    "task_reports": "fact_task_reports",
 }
 
 

@@ -30,6 +30,7 @@ CONTRACT = {  # contract.md §4: relation → required columns
     "mart_five_never": ["year", "event", "count"],
     "mart_four_up_four_down": ["year", "indicator", "value", "previous_value", "expected_direction", "achieved"],
     "mart_six_zero": ["year", "target", "status", "failed_checks"],
+    "mart_task_compliance": ["unit", "period", "due_date", "reported_date", "status"],
 }
 
 
@@ -47,7 +48,7 @@ def loaded(tmp_path_factory):
         mp.setenv("WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
         mp.setenv("PSEUDONYM_KEY_FILE", str(root / "key"))
         mp.setenv("DATA_DIR", str(root / "data"))
-        for source in ("wastewater", "hair", "registry", "cases", "indicators"):
+        for source in ("wastewater", "hair", "registry", "cases", "indicators", "task_reports"):
             assert cli.main(["ingest", source, str(fixture(source))]) == 0
     return root / "warehouse.duckdb"
 

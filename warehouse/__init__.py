@@ -226,6 +226,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
                     f"header=true, auto_detect=false, delim=',', quote='\"', escape='\"', "
                     f"columns={{{columns}}})")
     _load_labels(con)
+    _load_supervision(con)
     from scipy.special import stdtrit  # inverse CDF of Student's t
 
     alpha = float(config.get("trend_alpha"))
@@ -241,6 +242,21 @@ def _load_labels(con: duckdb.DuckDBPyConnection) -> None:
     rows = [(kind, label.code, label.zh, label.en) for kind in kinds for label in domain.labels(kind).values()]
     con.execute("create or replace table ref_labels as select unnest(?::varchar[]) as kind, unnest(?::varchar[]) "
                 "as code, unnest(?::varchar[]) as zh, unnest(?::varchar[]) as en", [list(c) for c in zip(*rows)])
+
+
+def _load_supervision(con: duckdb.DuckDBPyConnection) -> None:
+    """`ref_task_units` (task × unit × role, collectives expanded; `reporter` marks the units due to report
+    every month) and `ref_report_calendar` (the deadline day), from `domain.supervision`."""
+    from domain import supervision
+
+    reporters = set(supervision.plan_units())
+    rows = [(task, unit, role, unit in reporters) for task, roles in supervision.task_roles().items()
+            for unit, role in roles.items()]
+    con.execute("create or replace table ref_task_units as select unnest(?::varchar[]) as task, "
+                "unnest(?::varchar[]) as unit, unnest(?::varchar[]) as role, unnest(?::boolean[]) as reporter",
+                [list(c) for c in zip(*rows)])
+    con.execute("create or replace table ref_report_calendar as select ?::integer as deadline_day",
+                [supervision.deadline_day()])
 
 
 def mart_files() -> list[Path]:

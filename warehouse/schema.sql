@@ -133,3 +133,22 @@ alter table fact_hair add column if not exists source_row bigint;
 alter table fact_registry add column if not exists source_row bigint;
 alter table fact_cases add column if not exists source_row bigint;
 alter table fact_indicators add column if not exists source_row bigint;
+
+-- Progress reports of the plan's 24 tasks (contract.md §2.6). Free text holding an identity number is never
+-- stored (the row is quarantined).
+create table if not exists fact_task_reports (
+    run_id varchar,
+    source_row bigint,           -- the row of the extract file (run_id names the file): lineage
+    unit varchar,                -- normalised Chinese name, as in plan-tasks.csv (or a township's name)
+    task varchar,                -- 1.1 … 6.4
+    period varchar,              -- 2024-03 (month) or 2024Q1 (quarter)
+    kind varchar,                -- monthly | quarterly | adhoc
+    reported_date date,
+    progress varchar,            -- not_started | in_progress | done | blocked
+    done_text varchar,
+    problems varchar,
+    next_steps varchar,
+    evidence varchar,
+    due_date date,               -- deadline of a monthly report or quarterly summary (supervision_calendar.yaml)
+    late boolean                 -- reported after due_date (kept, marked late)
+);
