@@ -33,6 +33,7 @@ class Source:
     key: tuple[str, ...]
     ref: str
     columns: tuple[Column, ...]
+    keeps_raw: bool = False     # nothing personal in the extract: quarantine may keep a bad row's values
 
     @property
     def required(self) -> list[str]:
@@ -58,6 +59,7 @@ def sources() -> dict[str, Source]:
                        required=v.get("required", False))
                 for c, v in s["columns"].items()
             ),
+            keeps_raw=s.get("keeps_raw", False),
         )
         for name, s in spec.items()
     }

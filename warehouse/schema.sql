@@ -29,7 +29,9 @@ create table if not exists quarantine (
     row_number bigint,           -- 1 = first data row
     record_ref varchar,          -- a way back to the record: sample/case id, or a masked identity number
     columns varchar,             -- the columns at fault, comma-separated
-    reasons varchar              -- bilingual reasons, '; '-separated
+    reasons varchar,             -- bilingual reasons, '; '-separated
+    raw_values varchar           -- JSON column → text of the row, only for sources whose extract holds nothing
+                                 -- personal (sources.yaml keeps_raw); digit runs like an identity number masked
 );
 
 create table if not exists validation_results (
@@ -133,3 +135,4 @@ alter table fact_hair add column if not exists source_row bigint;
 alter table fact_registry add column if not exists source_row bigint;
 alter table fact_cases add column if not exists source_row bigint;
 alter table fact_indicators add column if not exists source_row bigint;
+alter table quarantine add column if not exists raw_values varchar;

@@ -1,0 +1,64 @@
+"""A quarantined case row that could change a status is named on the card of its year (issue 8, item 4).
+
+The quarantine keeps a bad row's values only for sources with nothing personal (sources.yaml keeps_raw):
+cases, indicators, wastewater; never registry or hair."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import fixture, rewrite
+from tests.marts_helpers import check, query, target
+
+FILE = "cases_bad.csv"
+
+
+def bad_cases(tmp_path, filed_date: str):
+    """The cases fixture with C-2024-001 (a region-level target case) given `filed_date`, C-2024-002 with a
+    negative number of suspects, and C-2024-006 moved to 2023 (so there are two years' cards)."""
+    def edit(rows):
+        col = rows[0].index
+        rows[1][col("filed_date")] = filed_date
+        rows[2][col("suspects")] = "-1"
+        rows[6][col("filed_date")] = "2023-08-19"
+        return rows
+    return rewrite(fixture("cases"), tmp_path / FILE, edit=edit)
+
+
+@pytest.fixture
+def loaded(env, run_cli, tmp_path, monkeypatch):
+    def load(filed_date: str) -> None:
+        monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+        code, out = run_cli("ingest", "cases", bad_cases(tmp_path, filed_date))
+        assert code == 0 and "4 rows loaded, 2 quarantined" in out, out
+    return load
+
+
+def named(year: int, name: str) -> list[tuple]:
+    return [(q["file_name"], q["row_number"], q["faulty"], q["year_known"],
+             {s["column"]: s["value"] for s in q["says"]}) for q in check(year, name)["quarantined"]]
+
+
+def test_a_target_case_with_an_unreadable_date_is_named_on_its_years_card_only(loaded):
+    loaded("2024-13-45")
+    row = (FILE, 1, ["filed_date"], True, {"target_level": "region"})
+    assert named(2024, "target_cases") == [row]
+    assert named(2023, "target_cases") == []                       # its year reads 2024
+    assert [q["row_number"] for q in target(2024, "zero_tolerance")["quarantined"]] == [1]
+    everywhere = query("select distinct unnest(quarantined).row_number from mart_six_zero_checks")
+    assert everywhere == [(1,)]                                    # the negative-suspects row changes no status
+
+
+def test_a_row_whose_year_cannot_be_read_is_named_on_every_years_card(loaded):
+    loaded("不详")
+    for year in (2023, 2024):
+        assert named(year, "target_cases") == [(FILE, 1, ["filed_date"], False, {"target_level": "region"})]
+
+
+def test_the_quarantine_keeps_what_the_row_says_masked_and_cut(loaded):
+    loaded("2024-13-45 110101199003071234 " + "x" * 80)
+    [(raw,)] = query("select raw_values from quarantine where row_number = 1")
+    values = json.loads(raw)
+    assert values["case_id"] == "C-2024-001" and values["target_level"] == "region"
+    assert "110101199003071234" not in raw and "***" in values["filed_date"] and len(values["filed_date"]) <= 40
