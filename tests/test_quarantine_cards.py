@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+import i18n
+
 from tests.conftest import fixture, rewrite
 from tests.marts_helpers import check, query, target
 
@@ -62,3 +64,49 @@ def test_the_quarantine_keeps_what_the_row_says_masked_and_cut(loaded):
     values = json.loads(raw)
     assert values["case_id"] == "C-2024-001" and values["target_level"] == "region"
     assert "110101199003071234" not in raw and "***" in values["filed_date"] and len(values["filed_date"]) <= 40
+
+
+def test_registry_and_hair_quarantines_keep_no_values(env, run_cli, tmp_path, monkeypatch):
+    """Sources with identity numbers and names never keep a quarantined row's values (only cases, indicators
+    and wastewater do); the wastewater row keeps its own."""
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    for source, column in (("registry", "id_number"), ("hair", "collection_date"), ("wastewater", "flow_m3_d")):
+        def edit(rows, column=column):
+            rows[1][rows[0].index(column)] = "110101199003071235" if column == "id_number" else "坏值"
+            return rows
+        code, out = run_cli("ingest", source, rewrite(fixture(source), tmp_path / f"{source}_bad.csv", edit=edit))
+        assert code == 0 and "1 quarantined" in out, out
+    kept = dict(query("select source, raw_values from quarantine"))
+    assert kept["registry"] is None and kept["hair"] is None
+    assert json.loads(kept["wastewater"])["flow_m3_d"] == "坏值"
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("zh", "案件文件 cases_bad.csv 第1行（C-2024-001）：立案日期无法识别，目标案件级别=自治区级"),
+    ("en", "Cases file cases_bad.csv, row 1 (C-2024-001): filed_date unreadable, target_level = Region-level")])
+def test_the_card_names_the_row_with_the_way_to_the_data_quality_page(loaded, lang, says):
+    """The 零容忍 card of 2024 names the target-case row, what it says, and opens the data-quality page."""
+    from tests.app_helpers import open_page, texts
+
+    loaded("2024-13-45")
+    at = open_page("overview", lang)
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if says in w.value]
+    assert warning.startswith(i18n.t("qc.heading", lang, n=1))
+    assert "C-2024-002" not in "\n".join(texts(at))                # the negative-suspects row is on no card
+    at.button(key="quality_zero_tolerance").click().run()
+    assert not at.exception
+    assert i18n.t("page.quality", lang) in [t.value for t in at.title]
+
+
+def test_a_cultivation_case_with_a_bad_plant_count_is_named_on_zero_leakage(env, run_cli, tmp_path, monkeypatch):
+    """零种植、零产量: a cultivation case of any size breaks 零漏管, so one the quarantine holds could change it."""
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        col = rows[0].index
+        rows[4][col("case_type")], rows[4][col("plants")] = "非法种植毒品原植物", "三十六"
+        return rows
+    code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / FILE, edit=edit))
+    assert code == 0, out
+    assert named(2024, "cultivation") == [(FILE, 4, ["plants"], True, {"case_type": "cultivation"})]
+    assert named(2024, "target_cases") == [] and named(2024, "manufacturing") == []
