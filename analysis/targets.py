@@ -64,8 +64,8 @@ def _units(rows: pd.DataFrame, role: str) -> list[str]:
 
 def quarantined_rows(rows: Sequence[Mapping], lang: str) -> list[str]:
     """Each quarantined case row of mart_six_zero.quarantined as a reader sees it: file, row, case id, the
-    columns at fault and what the row says (codes as labels), e.g. "案件文件 cases_2024.csv 第17行：立案日期无法识别，
-    目标案件级别=部级"; a row whose filing year cannot be read says that it is listed on every year."""
+    columns at fault and what the row says (codes as labels), e.g. "案件文件 cases_2024.csv 第17行：
+    立案日期无法识别，目标案件级别=部级"; a row whose filing year cannot be read says that it is listed on every year."""
     columns = {c.name: c for c in sources()["cases"].columns}
 
     def name(column: str) -> str:

@@ -154,7 +154,8 @@ def target_card(target, checks: pd.DataFrame, lang_: str, context: CardContext) 
                + "  \n" + tr("rules.as_of", day=fmt.day(target.as_of, lang_)))
     if target.quarantined is not None and len(target.quarantined):
         rows = quarantined_rows(list(target.quarantined), lang_)
-        st.warning("\n".join([tr("qc.heading", n=len(rows)), "", *(f"- {r}" for r in rows)]), icon=":material/report:")
+        st.warning("\n".join([tr("qc.heading", n=len(rows)), "", *(f"- {r}" for r in rows)]),
+                   icon=":material/report:")
         if context.can_open_quality:
             st.button(tr("rules.to_quality"), key=f"quality_{target.target}", icon=":material/fact_check:",
                       on_click=_go_to, args=("quality",))

@@ -210,7 +210,8 @@ def _raw_values(con: duckdb.DuckDBPyConnection, source: Source, raw: read.RawFil
     if not (source.keeps_raw and rows):
         return {}
     cols = [c for c in source.columns if c.name in raw.present]
-    pairs = ", ".join(f"'{c.name}', {normalise.shown_sql(f'coalesce(n.{c.target}::varchar, r.{c.name})')}" for c in cols)
+    pairs = ", ".join(f"'{c.name}', {normalise.shown_sql(f'coalesce(n.{c.target}::varchar, r.{c.name})')}"
+                      for c in cols)
     return dict(con.execute(
         f"select row_number, raw_values from (select n.row_number, json_object({pairs})::varchar as raw_values "
         "from norm n positional join raw_unnumbered r) where row_number in (select unnest(?::bigint[]))",

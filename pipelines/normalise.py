@@ -156,8 +156,8 @@ def _given(column: Column, col: str) -> str:
 
 def shown_sql(col: str) -> str:
     """SQL: an unknown spelling as the quarantine reason may name it (so the data team sees which code is
-    wrong), and a quarantined row of a source that `keeps_raw` keeps its values: trimmed, at most SHOWN_CHARS characters, any run of digits long enough to be an identity number
-    masked."""
+    wrong), and a quarantined row of a source that `keeps_raw` keeps its values: trimmed, at most SHOWN_CHARS
+    characters, any run of digits long enough to be an identity number masked."""
     return f"left(regexp_replace(trim({col}), '[0-9]{{14,}}[0-9Xx]?', '***', 'g'), {SHOWN_CHARS})"
 
 

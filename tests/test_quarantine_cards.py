@@ -97,10 +97,14 @@ def test_the_card_names_the_row_with_the_way_to_the_data_quality_page(loaded, la
     at.button(key="quality_zero_tolerance").click().run()
     assert not at.exception
     assert i18n.t("page.quality", lang) in [t.value for t in at.title]
+    [kept] = [d.value for d in at.dataframe if i18n.t("col.raw_values", lang) in d.value.columns]
+    says = set(kept[i18n.t("col.raw_values", lang)])
+    assert any(s.startswith("case_id=C-2024-001; filed_date=2024-13-45;") for s in says), says
 
 
 def test_a_cultivation_case_with_a_bad_plant_count_is_named_on_zero_leakage(env, run_cli, tmp_path, monkeypatch):
-    """零种植、零产量: a cultivation case of any size breaks 零漏管, so one the quarantine holds could change it."""
+    """零种植、零产量: a cultivation case of any size breaks 零漏管, so one the quarantine holds could
+    change it."""
     monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
     def edit(rows):
         col = rows[0].index
