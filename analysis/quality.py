@@ -6,6 +6,7 @@ the page does not show).
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -89,15 +90,27 @@ def validation(source: str | None = None) -> pd.DataFrame:
 
 
 def quarantine(source: str | None = None, limit: int = 2000) -> pd.DataFrame:
-    """Quarantined rows: file, row number, columns and reasons (record refs only for non-person sources)."""
-    return db.query("""
+    """Quarantined rows: file, row number, columns, reasons and what the row says (record refs and values only
+    for non-person sources; ingest keeps no values of the others either)."""
+    rows = db.query("""
         select q.source, q.file_name, q.row_number,
                case when q.source in (select unnest(?::varchar[])) then null else q.record_ref end as record_ref,
-               q.columns, q.reasons, r.started_at
+               q.columns, q.reasons,
+               case when q.source in (select unnest(?::varchar[])) then null else q.raw_values end as raw_values,
+               r.started_at
         from quarantine q left join pipeline_runs r using (run_id)
         where ? is null or q.source = ?
         order by r.started_at desc, q.file_name, q.row_number
-        limit ?""", [list(PERSON_SOURCES), source, source, limit])
+        limit ?""", [list(PERSON_SOURCES), list(PERSON_SOURCES), source, source, limit])
+    rows["raw_values"] = [_said(v) for v in rows["raw_values"]]
+    return rows
+
+
+def _said(raw_values: str | None) -> str | None:
+    """A kept row's values as "column=value; …" (blank values left out)."""
+    if raw_values is None or pd.isna(raw_values):
+        return None
+    return "; ".join(f"{k}={v}" for k, v in json.loads(raw_values).items() if v is not None)
 
 
 def coverage(f: Filters, scope: Scope) -> pd.DataFrame:

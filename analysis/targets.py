@@ -4,10 +4,15 @@ Banner-level figures: they are shown only to users whose scope is the whole bann
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
+import i18n
 from analysis import db
 from analysis.access import Scope
+from analysis.labels import label
+from pipelines.sources import sources
 
 
 class OutOfScope(Exception):
@@ -55,6 +60,32 @@ def tasks_units(rows: pd.DataFrame) -> list[tuple[str, list[str], list[str]]]:
 
 def _units(rows: pd.DataFrame, role: str) -> list[str]:
     return list(dict.fromkeys(rows.loc[rows["role"] == role, "unit"]))
+
+
+def quarantined_rows(rows: Sequence[Mapping], lang: str) -> list[str]:
+    """Each quarantined case row of mart_six_zero.quarantined as a reader sees it: file, row, case id, the
+    columns at fault and what the row says (codes as labels), e.g. "案件文件 cases_2024.csv 第17行：
+    立案日期无法识别，目标案件级别=部级"; a row whose filing year cannot be read says that it is listed on every year."""
+    columns = {c.name: c for c in sources()["cases"].columns}
+
+    def name(column: str) -> str:
+        return columns[column].zh if lang == "zh" and column in columns else column
+
+    def value(column: str, text: str) -> str:
+        vocab = columns[column].vocab if column in columns else None
+        return label(vocab, text, lang) if vocab else text
+
+    lines = []
+    for row in rows:
+        what = [i18n.t("qc.faulty", lang, column=name(c)) for c in row["faulty"]]
+        what += [i18n.t("qc.says", lang, column=name(s["column"]), value=value(s["column"], s["value"]))
+                 for s in row["says"] if s["column"] not in row["faulty"]]
+        if not row["year_known"]:
+            what.append(i18n.t("qc.year_unknown", lang))
+        ref = i18n.t("qc.ref", lang, ref=row["record_ref"]) if row["record_ref"] else ""
+        lines.append(i18n.t("qc.row", lang, file=row["file_name"], row=row["row_number"], ref=ref,
+                            what=i18n.t("qc.separator", lang).join(what)))
+    return lines
 
 
 def staff_ratio(year: int, scope: Scope) -> pd.Series | None:

@@ -17,7 +17,7 @@ from analysis.access import Scope, User
 from analysis.filters import Filters
 from analysis.labels import label
 from analysis.present import present
-from analysis.targets import OutOfScope, arrow, tasks_units
+from analysis.targets import OutOfScope, arrow, quarantined_rows, tasks_units
 from dashboard import nav
 from dashboard.charts import table
 from dashboard.sidebar import GOTO_KEY, TOWNS_KEY
@@ -153,7 +153,8 @@ def target_card(target, checks: pd.DataFrame, lang_: str, context: CardContext) 
                   failed=target.checks_failed, no_data=target.checks_no_data, pending=target.checks_pending)
                + "  \n" + tr("rules.as_of", day=fmt.day(target.as_of, lang_)))
     if target.quarantined is not None and len(target.quarantined):
-        st.warning(tr("rules.quarantined", n=len(target.quarantined), refs=fmt.join(list(target.quarantined), lang_)),
+        rows = quarantined_rows(list(target.quarantined), lang_)
+        st.warning("\n".join([tr("qc.heading", n=len(rows)), "", *(f"- {r}" for r in rows)]),
                    icon=":material/report:")
         if context.can_open_quality:
             st.button(tr("rules.to_quality"), key=f"quality_{target.target}", icon=":material/fact_check:",

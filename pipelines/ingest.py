@@ -198,10 +198,27 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
                 reasons[row].append((extract_cols, text))
     refs = dict(con.execute("select row_number, record_ref from norm where row_number in (select unnest(?))",
                             [list(reasons)]).fetchall()) if reasons else {}
+    values = _raw_values(con, source, raw, list(reasons))
     return [{"row_number": row, "record_ref": refs.get(row),
              "columns": ",".join(dict.fromkeys(c for c, _ in items if c)),
-             "reasons": "; ".join(dict.fromkeys(t for _, t in items))}
+             "reasons": "; ".join(dict.fromkeys(t for _, t in items)), "raw_values": values.get(row)}
             for row, items in sorted(reasons.items())]
+
+
+def _raw_values(con: duckdb.DuckDBPyConnection, source: Source, raw: read.RawFile, rows: list[int]) -> dict[int, str]:
+    """Row → JSON of its values (extract column → text), for a source that `keeps_raw` (nothing personal), so a
+    target card can tell which year and which check a quarantined row belongs to. A value that parsed is kept
+    as read (the code of a spelling, an ISO date), one that did not as its text; every value is cut and any
+    digit run like an identity number masked (normalise.shown_sql). `norm` is `raw_unnumbered` row for row."""
+    if not (source.keeps_raw and rows):
+        return {}
+    cols = [c for c in source.columns if c.name in raw.present]
+    pairs = ", ".join(f"'{c.name}', {normalise.shown_sql(f'coalesce(n.{c.target}::varchar, r.{c.name})')}"
+                      for c in cols)
+    return dict(con.execute(
+        f"select row_number, raw_values from (select n.row_number, json_object({pairs})::varchar as raw_values "
+        "from norm n positional join raw_unnumbered r) where row_number in (select unnest(?::bigint[]))",
+        [rows]).fetchall())
 
 
 def _validate_while_storing(con: duckdb.DuckDBPyConnection, source: Source, run_id: str,

@@ -166,10 +166,10 @@ def _given(column: Column, col: str) -> str:
     return f"{_clean(col)} is not null"
 
 
-def _shown(col: str) -> str:
+def shown_sql(col: str) -> str:
     """SQL: an unknown spelling as the quarantine reason may name it (so the data team sees which code is
-    wrong): trimmed, at most SHOWN_CHARS characters, any run of digits long enough to be an identity number
-    masked."""
+    wrong), and a quarantined row of a source that `keeps_raw` keeps its values: trimmed, at most SHOWN_CHARS
+    characters, any run of digits long enough to be an identity number masked."""
     return f"left(regexp_replace(trim({col}), '[0-9]{{14,}}[0-9Xx]?', '***', 'g'), {SHOWN_CHARS})"
 
 
@@ -215,7 +215,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             shown = ""
             if issue_kind(c) == "vocab":     # the raw spelling rides along, shown only when it is unknown
                 select.append(f"{raw} as __raw_{c.target}")
-                shown = f" || ':' || {_shown(f'__raw_{c.target}')}"
+                shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}"
             issues.append(f"case when __given_{c.target} and {c.target} is null then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"

@@ -34,6 +34,7 @@ class Source:
     ref: str
     columns: tuple[Column, ...]
     checks: str | None = None     # module of cross-column rules (pipelines/<checks>.py)
+    keeps_raw: bool = False     # nothing personal in the extract: quarantine may keep a bad row's values
 
     @property
     def required(self) -> list[str]:
@@ -60,6 +61,7 @@ def sources() -> dict[str, Source]:
                 for c, v in s["columns"].items()
             ),
             checks=s.get("checks"),
+            keeps_raw=s.get("keeps_raw", False),
         )
         for name, s in spec.items()
     }

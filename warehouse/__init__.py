@@ -206,6 +206,7 @@ REFERENCE_TABLES = {
     "ref_early_warnings": "early_warnings.csv",
     "ref_check_tasks": "check_tasks.csv",
     "ref_units": "units.csv",
+    "ref_quarantine_checks": "quarantine_checks.csv",
 }
 
 

@@ -29,7 +29,9 @@ create table if not exists quarantine (
     row_number bigint,           -- 1 = first data row
     record_ref varchar,          -- a way back to the record: sample/case id, or a masked identity number
     columns varchar,             -- the columns at fault, comma-separated
-    reasons varchar              -- bilingual reasons, '; '-separated
+    reasons varchar,             -- bilingual reasons, '; '-separated
+    raw_values varchar           -- JSON column → text of the row, only for sources whose extract holds nothing
+                                 -- personal (sources.yaml keeps_raw); digit runs like an identity number masked
 );
 
 create table if not exists validation_results (
@@ -152,3 +154,4 @@ create table if not exists fact_task_reports (
     due_date date,               -- deadline of a monthly report or quarterly summary (supervision_calendar.yaml)
     late boolean                 -- reported after due_date (kept, marked late)
 );
+alter table quarantine add column if not exists raw_values varchar;

@@ -39,9 +39,11 @@
 -- targets.csv (counts that can still grow: briefings, class hours, target cases, quarterly coverage) that does
 -- not pass yet is `pending` — except a coverage check with a quarter already over and untested, which fails —
 -- and an indicator not reported yet is `pending`, not no_data.
--- as_of: the last date the check's input covers. quarantined: rows of the cases extract in quarantine whose
--- faulty columns include one the check reads (targets.csv quarantine_fields) and whose case was never loaded
--- since: they could change the result (the quarantine keeps no raw values, so no year can be told).
+-- as_of: the last date the check's input covers. quarantined: rows of the cases extract in quarantine, never
+-- loaded since, that could change the check (domain/quarantine_checks.csv: every condition of the check is met
+-- by the row's kept value or its column is at fault, and at least one is shown by the row, not only assumed);
+-- named on the year their filed_date reads (its year, leniently: "2024年13月" is 2024), on every year when no
+-- year can be read (year_known false). Each: file, row, case id, the columns at fault, what the row says.
 create or replace temp macro passes(value, operator, threshold) as
     case operator
         when '>=' then value >= threshold
@@ -63,7 +65,6 @@ with targets as (
         clause,
         clause_text,
         accrues = 'yes' as accrues,
-        nullif(quarantine_fields, '') as quarantine_fields,
         description_zh,
         description_en,
         row_number() over () as check_order
@@ -297,18 +298,50 @@ inputs as (
 
 quarantined as (   -- quarantined case rows never loaded since, with the extract columns at fault
     select
-        coalesce(record_ref, file_name || ' #' || row_number) as row_ref,
-        string_split(columns, ',') as faulty
+        file_name,
+        row_number,
+        record_ref,
+        raw_values,
+        string_split(columns, ',') as faulty,
+        try_cast(regexp_extract(json_extract_string(raw_values, '$.filed_date'), '(19|20)[0-9]{2}') as integer)
+            as year
     from quarantine
     where source = 'cases'
       and (record_ref is null or record_ref not in (select case_id from fact_cases where case_id is not null))
 ),
 
+conditions as (   -- per quarantined row and condition: met by what the row says, at fault, or unknown
+    select
+        rules."check",
+        quarantined.*,
+        rules."column",
+        json_extract_string(quarantined.raw_values, '$.' || rules."column") as said,
+        list_contains(string_split(rules."values", '|'), said) as met,
+        list_contains(quarantined.faulty, rules."column") as at_fault
+    from ref_quarantine_checks as rules
+    cross join quarantined
+),
+
+at_risk_rows as (
+    select
+        "check", year,
+        {'file_name': file_name, 'row_number': row_number, 'record_ref': record_ref,
+         'faulty': list_sort(faulty), 'year_known': year is not null,
+         'says': coalesce(list({'column': "column", 'value': said} order by "column") filter (where said is not null),
+                          [])}
+            as row_ref
+    from conditions
+    group by "check", year, file_name, row_number, record_ref, faulty, raw_values
+    having bool_and(coalesce(met, false) or at_fault or raw_values is null)
+       and bool_or(coalesce(met, false) or at_fault)
+),
+
 at_risk as (
-    select targets."check", list(distinct quarantined.row_ref order by quarantined.row_ref) as quarantined
-    from targets
-    join quarantined on len(list_intersect(quarantined.faulty, string_split(targets.quarantine_fields, ','))) > 0
-    group by targets."check"
+    select years.year, at_risk_rows."check",
+           list(distinct at_risk_rows.row_ref order by at_risk_rows.row_ref) as quarantined
+    from years
+    join at_risk_rows on at_risk_rows.year is null or at_risk_rows.year = years.year
+    group by all
 ),
 
 evaluated as (
@@ -350,14 +383,14 @@ final as (
         as_of::date as as_of,
         in_progress,
         owners.task,
-        coalesce(at_risk.quarantined, []::varchar[]) as quarantined,
+        coalesce(at_risk.quarantined, []) as quarantined,
         clause,
         clause_text,
         description_zh,
         description_en
     from evaluated
     left join owners using ("check")
-    left join at_risk using ("check")
+    left join at_risk using (year, "check")
 )
 
 select * from final
