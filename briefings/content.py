@@ -546,8 +546,7 @@ def _annex_wastewater(ctx: Ctx, n: int) -> Table:
 def _annex_six_zero(ctx: Ctx, n: int) -> Table:
     six = targets.six_zero(ctx.period.year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
-    rows = [[r[name], label("status", r["status"], ctx.lang), f"{r['checks_passed']}/{r['checks_total']}"]
-            for _, r in six.iterrows()]
+    rows = [[r[name], label("status", r["status"], ctx.lang), _checks(ctx, r)] for _, r in six.iterrows()]
     return Table(ctx.t("annex_six_zero", n=n, year=ctx.period.year, day=ctx.day(ctx.targets_as_of)),
                  [ctx.t("col_target"), ctx.t("col_status"), ctx.t("col_checks")], rows)
 
