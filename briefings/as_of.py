@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 import config
+import i18n
 import warehouse
 
 LIVE = "live"
@@ -47,7 +48,12 @@ def warehouse_at(day: date, live: Path | None = None) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="briefing-as-of-"))   # mkdtemp: mode 0700, only this user
     try:
         path = folder / "as_of.duckdb"
-        _build(path, live or warehouse.live_path(), day)
+        try:
+            _build(path, live or warehouse.live_path(), day)
+        except Exception as exc:
+            if warehouse.disk_full(exc):
+                raise warehouse.DiskFull(i18n.both("brief.as_of_disk_full", folder=folder.parent)) from exc
+            raise
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -63,7 +69,6 @@ def _build(path: Path, live: Path, day: date) -> None:
             con.execute(sql, [day] * sql.count("?"))   # every parameter is the cut day
         con.execute(f"detach {LIVE}")
         warehouse.build_marts(con)
-        con.execute("checkpoint")
     finally:
         con.close()
 

@@ -175,3 +175,31 @@ def test_checks_passed_say_how_many_had_no_data(demo, tmp_path, lang, pattern):
     assert all(shown.values()), [row[-1] for row in towns.rows]
     assert {town: tuple(int(g) for g in m.groups()) for town, m in shown.items()} == expected
     assert any(n > 0 for _, _, n in expected.values())
+
+
+def test_no_room_for_the_as_of_warehouse_is_exit_1_in_both_languages_and_nothing_left(demo, tmp_path):
+    """Files capped well below the size of the as-of warehouse (a full temporary disk as far as its writes go:
+    EFBIG, as ENOSPC would be): one bilingual line, exit 1, no briefing, no temporary file, the live
+    warehouse as it was."""
+    import resource
+    import subprocess
+    import sys
+
+    import config
+
+    system_tmp, out = tmp_path / "system-tmp", tmp_path / "out"
+    system_tmp.mkdir()
+    limit = demo.warehouse.stat().st_size // 8
+    before = sha256(demo.warehouse)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "briefings", "build", "--period", "2024Q3", "--format", "html",
+                           "--out", str(out)], cwd=config.ROOT, env={**os.environ, "TMPDIR": str(system_tmp)},
+                          capture_output=True, text=True, preexec_fn=cap, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "磁盘空间不足" in done.stderr and "no space left" in done.stderr and "Traceback" not in done.stderr
+    assert list(system_tmp.iterdir()) == []
+    assert not out.exists() or list(out.iterdir()) == []
+    assert sha256(demo.warehouse) == before
