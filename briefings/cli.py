@@ -1,9 +1,9 @@
 """`python -m briefings build --period P [--audience internal|public] [--format docx,pdf,html] --out DIR`
 (contract.md §1), plus `--lang zh|en` (default zh) and `--date` (the date of issue, default today).
 
-Exit codes: 0 written, 1 no data for the period (or no room for the as-of warehouse), 2 usage or
-configuration error. Messages are in Chinese
-and English. Where the files go and how they are archived: `briefings.archive`.
+Exit codes: 0 written, 1 no data for the period (or no room for its as-of warehouse, `briefings.as_of`),
+2 usage or configuration error. Messages are in Chinese and English. Where the files go and how they are
+archived: `briefings.archive`.
 """
 from __future__ import annotations
 

@@ -142,6 +142,9 @@ def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
           notes: dict[str, list[str]] | None = None, issue_no: int = 1) -> Briefing:
     """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`.
 
+    A period that ends before the data do is briefed on the warehouse as it stood at the period's end
+    (`briefings.as_of`): targets, five-never and 四升四降 are then the year to date, not the full year.
+
     `notes` are the office's own items for 二、主要特点, 四、存在问题 and 五、下一步工作 (keys NOTE_KEYS),
     numbered after what the figures say, so the commentary reaches the DOCX, PDF and HTML alike.
     `issue_no` is the 第N期 of the masthead (`briefings.archive.next_issue`).
