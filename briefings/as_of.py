@@ -37,8 +37,8 @@ CUT_ON = {
 # period written otherwise, which is then left out.
 PERIOD_END = """case
     when regexp_full_match(period, '\\d{4}') then make_date(period[1:4]::integer, 12, 31)
-    when regexp_full_match(period, '\\d{4}H[12]') then last_day(make_date(period[1:4]::integer, 6 * period[6]::integer, 1))
-    when regexp_full_match(period, '\\d{4}Q[1-4]') then last_day(make_date(period[1:4]::integer, 3 * period[6]::integer, 1))
+    when regexp_full_match(period, '\\d{4}(H[12]|Q[1-4])')
+        then last_day(make_date(period[1:4]::integer, period[6]::integer * if(period[5] = 'H', 6, 3), 1))
 end"""
 
 

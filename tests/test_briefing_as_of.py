@@ -203,3 +203,20 @@ def test_no_room_for_the_as_of_warehouse_is_exit_1_in_both_languages_and_nothing
     assert list(system_tmp.iterdir()) == []
     assert not out.exists() or list(out.iterdir()) == []
     assert sha256(demo.warehouse) == before
+
+
+@pytest.mark.parametrize("code", ["2024", "2024H1", "2024H2", "2024Q1", "2024Q2", "2024Q3", "2024Q4", "2023Q4"])
+def test_an_indicator_counts_from_the_last_day_its_period_covers(code):
+    """The cut keeps an indicator whose period ends on or before the day: 2024H1 on 30 June, 2024 on 31
+    December (the same end as a briefing of that period)."""
+    from briefings.as_of import PERIOD_END
+
+    assert duckdb.execute(f"select {PERIOD_END} from (select ? as period)", [code]).fetchall() == \
+        [(period_mod.parse(code).end,)]
+
+
+@pytest.mark.parametrize("written", ["24Q1", "2024Q5", "2024-H1", ""])
+def test_an_indicator_period_written_otherwise_is_left_out(written):
+    from briefings.as_of import PERIOD_END
+
+    assert duckdb.execute(f"select {PERIOD_END} from (select ? as period)", [written]).fetchall() == [(None,)]
