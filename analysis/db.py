@@ -97,6 +97,16 @@ class Lru(Generic[V]):
         with self._lock:
             self._items.clear()
 
+    def pop(self, key: Hashable) -> V | None:
+        with self._lock:
+            return self._items.pop(key, None)
+
+    def drop(self, matches: Callable[[Hashable], bool]) -> None:
+        """Forget every item whose key `matches`."""
+        with self._lock:
+            for key in [k for k in self._items if matches(k)]:
+                del self._items[key]
+
 
 _CONNECTIONS: Lru[duckdb.DuckDBPyConnection] = Lru(2)
 _RESULTS: Lru[pd.DataFrame] = Lru(1024)
@@ -114,17 +124,31 @@ def _attach(ident: Identity) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def pinned() -> Iterator[Identity]:
+def pinned(path: Path | None = None) -> Iterator[Identity]:
     """Every query in the block reads the version that was live when it began, even if a load publishes
     meanwhile (a briefing's figures all come from one version). The connection is opened at once: the file
-    at the path may be replaced during the block, and the open connection keeps reading the old one."""
-    ident = identity()
+    at the path may be replaced during the block, and the open connection keeps reading the old one.
+
+    With `path`, the block reads that warehouse file instead (a briefing's as-of warehouse): it is a file of
+    the block only, so its connection and results are dropped when the block ends (the caller removes it)."""
+    ident = identity(path)
     _connection(ident)
     token = _PINNED.set(ident)
     try:
         yield ident
     finally:
         _PINNED.reset(token)
+        if path is not None:
+            _forget(ident)
+
+
+def _forget(ident: Identity) -> None:
+    """Drop everything kept for the version `ident` (its connection closed: the file may then be removed)."""
+    con = _CONNECTIONS.pop(ident)
+    for kept in (_RESULTS, _RELATIONS):
+        kept.drop(lambda key: key == ident or (isinstance(key, tuple) and key[:1] == (ident,)))
+    if con is not None:
+        con.close()
 
 
 def cursor(ident: Identity) -> duckdb.DuckDBPyConnection:

@@ -90,7 +90,7 @@ def _seal(building: Path, briefing: Briefing, files: list[Path], issue_year: int
     target = building.parent / f"{briefing.period}_{briefing.audience}_{briefing.lang}_{briefing.version}"
     manifest = {
         "title": briefing.title, "period": briefing.period, "audience": briefing.audience, "lang": briefing.lang,
-        "warehouse_version": briefing.version, "date_of_issue": briefing.date_text,
+        "warehouse_version": briefing.version, "data_as_of": briefing.as_of, "date_of_issue": briefing.date_text,
         "issue_year": issue_year, "issue_no": issue_no,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},

@@ -1,8 +1,9 @@
 """`python -m briefings build --period P [--audience internal|public] [--format docx,pdf,html] --out DIR`
 (contract.md §1), plus `--lang zh|en` (default zh) and `--date` (the date of issue, default today).
 
-Exit codes: 0 written, 1 no data for the period, 2 usage or configuration error. Messages are in Chinese
-and English. Where the files go and how they are archived: `briefings.archive`.
+Exit codes: 0 written, 1 no data for the period (or no room for its as-of warehouse, `briefings.as_of`),
+2 usage or configuration error. Messages are in Chinese and English. Where the files go and how they are
+archived: `briefings.archive`.
 """
 from __future__ import annotations
 
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, period_mod.PeriodError, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except warehouse.DiskFull as exc:     # the as-of warehouse did not fit in the temporary folder
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 def build(args: argparse.Namespace) -> int:

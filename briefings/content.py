@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from analysis import cases, db, fmt, hair, quality, registry, supervision, targe
 from analysis.access import WHOLE_BANNER
 from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index
 from analysis.labels import label
-from briefings import charts, fonts, suppress, words
+from briefings import as_of, charts, fonts, suppress, words
 from briefings.model import Briefing, Chart, Masthead, Section, Table
 from briefings.period import Period
 from briefings.period import parse as parse_period
@@ -38,6 +38,7 @@ class Ctx:
     workdir: Path
     notes: dict[str, list[str]] = field(default_factory=dict)   # the office's own items, by NOTE_KEYS
     numbers: dict[str, int] = field(default_factory=dict)       # 图 and 表 numbered so far, in reading order
+    data_end: date | None = None    # set when the figures are cut at the period's end: where the data go on to
 
     @property
     def f(self) -> Filters:
@@ -65,9 +66,10 @@ class Ctx:
 
     @property
     def targets_as_of(self) -> object:
-        """The day the year's target statuses stand at: the year's end, or the data's end if earlier."""
+        """The day the year's target statuses stand at: the period's end (the year so far for a quarter or a
+        half-year), or the data's end if earlier."""
         end = data_end()
-        return min(self.period.year_end, end) if end else self.period.year_end
+        return min(self.period.end, end) if end else self.period.end
 
 
 def notes_from(data: object) -> dict[str, list[str]]:
@@ -140,13 +142,22 @@ def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
           notes: dict[str, list[str]] | None = None, issue_no: int = 1) -> Briefing:
     """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`.
 
+    A period that ends before the data do is briefed on the warehouse as it stood at the period's end
+    (`briefings.as_of`): targets, five-never and 四升四降 are then the year to date, not the full year.
+
     `notes` are the office's own items for 二、主要特点, 四、存在问题 and 五、下一步工作 (keys NOTE_KEYS),
     numbered after what the figures say, so the commentary reaches the DOCX, PDF and HTML alike.
     `issue_no` is the 第N期 of the masthead (`briefings.archive.next_issue`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    with db.pinned():
-        return _build(Ctx(period, audience == "public", lang, workdir, dict(notes or {})), issued, issue_no)
+    ctx = Ctx(period, audience == "public", lang, workdir, dict(notes or {}))
+    with db.pinned() as live:
+        end = data_end()
+        if end is None or period.end >= end:
+            return _build(ctx, issued, issue_no)
+    # the period ended before the data do: every figure and status as the warehouse stood at its end
+    with as_of.warehouse_at(period.end, Path(live.path)) as past, db.pinned(past):
+        return _build(replace(ctx, data_end=end), issued, issue_no)
 
 
 def _build(ctx: Ctx, issued: date, issue_no: int) -> Briefing:
@@ -162,6 +173,7 @@ def _build(ctx: Ctx, issued: date, issue_no: int) -> Briefing:
         period=period.code, audience="public" if ctx.public else "internal", lang=lang,
         marking=None if ctx.public else ctx.t("marking"),
         sections=sections, annex=annex, footnotes=_footnotes(ctx, meta), version=meta.version or "",
+        as_of=None if ctx.data_end is None else ctx.period.end.isoformat(),
         masthead=_masthead(ctx, issued, issue_no, annex),
     )
 
@@ -437,7 +449,17 @@ def _town_row(ctx: Ctx, r: pd.Series, withheld: pd.Series | None) -> list[str]:
             count("newly_found_year"), count("out_of_control"),
             suppress.rate(r["face_check_rate"], r["at_large"], pub, banner),   # its own base: users at large
             count("cases"), count("hair_samples"), count("hair_persons"), positivity,
-            f"{r['checks_passed']}/{r['checks_total']}" if "checks_passed" in r else fmt.DASH]
+            _checks(ctx, r)]
+
+
+def _checks(ctx: Ctx, r: pd.Series) -> str:
+    """达标项: passed of all checks, and how many of them had no input (neither passed nor failed)."""
+    if "checks_passed" not in r:
+        return fmt.DASH
+    passed, total, no_data = r["checks_passed"], r["checks_total"], r.get("checks_no_data")
+    if fmt.missing(no_data) or not no_data:
+        return f"{passed}/{total}"
+    return ctx.t("checks_no_data", passed=passed, total=total, n=int(no_data))
 
 
 def _banner_row(ctx: Ctx, card: pd.DataFrame) -> list[str]:
@@ -538,8 +560,7 @@ def _annex_wastewater(ctx: Ctx, n: int) -> Table:
 def _annex_six_zero(ctx: Ctx, n: int) -> Table:
     six = targets.six_zero(ctx.period.year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
-    rows = [[r[name], label("status", r["status"], ctx.lang), f"{r['checks_passed']}/{r['checks_total']}"]
-            for _, r in six.iterrows()]
+    rows = [[r[name], label("status", r["status"], ctx.lang), _checks(ctx, r)] for _, r in six.iterrows()]
     return Table(ctx.t("annex_six_zero", n=n, year=ctx.period.year, day=ctx.day(ctx.targets_as_of)),
                  [ctx.t("col_target"), ctx.t("col_status"), ctx.t("col_checks")], rows)
 
@@ -571,6 +592,8 @@ def _annex_hair_warnings(ctx: Ctx, n: int) -> Table | None:
 
 def _footnotes(ctx: Ctx, meta: db.Meta) -> list[str]:
     notes = [ctx.t("as_of", when=ctx.day(meta.published_at), version=meta.version or fmt.DASH), ctx.t("sources")]
+    if ctx.data_end is not None:
+        notes.append(ctx.t("cut_at_period_end", day=ctx.day(ctx.period.end), end=ctx.day(ctx.data_end)))
     if ctx.public:
         notes.append(ctx.t("suppressed_note", n=suppress.threshold()))
     missing = [f for f in fonts.faces().values() if f.fell_back]

@@ -65,3 +65,4 @@ class Briefing:
     footnotes: list[str]            # data as of, warehouse version, sources, suppression rule, font fallback
     version: str                    # warehouse version the figures come from
     masthead: Masthead | None = None
+    as_of: str | None = None        # ISO day the figures are cut at, when the period ended before the data

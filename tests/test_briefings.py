@@ -363,10 +363,11 @@ def registry_day(b) -> date:
     return date(y, m, d)
 
 
-@pytest.mark.parametrize("code, day", [("2024Q3", "截至2024年12月31日"), ("2024H1", "截至2024年12月31日")])
+@pytest.mark.parametrize("code, day", [("2024Q3", "截至2024年9月30日"), ("2024H1", "截至2024年6月30日"),
+                                       ("2024", "截至2024年12月31日")])
 def test_targets_say_as_of_when(demo, tmp_path, code, day):
-    """Part-year briefings show the year's targets with the day their statuses stand at (the marts hold the
-    year's statuses, computed on the data up to its end)."""
+    """Part-year briefings show the year's targets as of the period's end (year to date, `briefings.as_of`):
+    the day their statuses stand at, not the full year the live marts hold."""
     b = content.build(period_mod.parse(code), "internal", "zh", date(2024, 10, 8), tmp_path)
     titles = [t.title for t in b.annex if "六个零" in t.title or "四升四降" in t.title]
     assert len(titles) == 2 and all(day in t for t in titles)
