@@ -187,7 +187,7 @@ def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.R
     for row, issues in parsed:
         for issue in issues:
             column, kind = issue.split(":", 1)
-            kind, _, value = kind.partition(":")     # an unknown spelling is named (normalise._shown)
+            kind, _, value = kind.partition(":")     # an unknown spelling is named (normalise.shown_sql)
             text = i18n.both(f"issue_{kind}_named", value=value) if value else i18n.both("issue_" + kind)
             reasons[row].append((column, f"{zh.get(column, column)}({column}): {text}"))
     for row, failures in outcome.row_reasons.items():
