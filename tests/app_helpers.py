@@ -185,3 +185,22 @@ def assert_healthy(at: AppTest) -> None:
 def number(text: str) -> float:
     """A rendered number back to a float: '1,234' → 1234.0, '12.5%' → 12.5."""
     return float(text.replace(",", "").replace("%", "").strip())
+
+
+# --- local sign-in ---------------------------------------------------------------------------------------
+def local_sign_in(root: Path, monkeypatch: pytest.MonkeyPatch, backoff: bool = False) -> Path:
+    """Local sign-in with a private users file and audit log under `root` (no back-off between tries unless
+    `backoff`: most tests sign in right after a wrong password). Returns `root`."""
+    monkeypatch.setenv("AUTH_MODE", "local")
+    monkeypatch.setenv("USERS_FILE", str(root / "secrets" / "users.yaml"))
+    monkeypatch.setenv("AUDIT_LOG_FILE", str(root / "audit.jsonl"))
+    if not backoff:
+        monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")
+    return root
+
+
+def sign_in(at, name: str, password: str):
+    """Type a name and password into the real sign-in form and press its button."""
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()

@@ -19,7 +19,8 @@ from analysis import fmt, registry, targets
 from analysis.access import Scope, User
 from analysis.filters import Filters
 from dashboard import audit, downloads, nav, users
-from tests.app_helpers import assert_healthy, copy_warehouse, metric, open_app, open_page, texts, use
+from tests.app_helpers import (assert_healthy, copy_warehouse, local_sign_in, metric, open_app, open_page, sign_in,
+                               texts, use)
 
 SEAT = "150823100"
 ROOT = Path(config.ROOT)
@@ -154,19 +155,10 @@ def test_queries_take_the_scope(demo):
         targets.six_zero(2024, scope)
 
 
-def sign_in(at, name: str, password: str):
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    return at.button[0].click().run()
-
-
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
     """Local sign-in, with real Argon2-hashed accounts in a private users file and audit log."""
-    monkeypatch.setenv("AUTH_MODE", "local")
-    monkeypatch.setenv("USERS_FILE", str(tmp_path / "users.yaml"))
-    monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
-    monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")    # these tests sign in right after a wrong password
+    local_sign_in(tmp_path, monkeypatch)
     users.add("viewer1", "seat-viewer-pw", ["viewer"], SEAT)
     users.add("office1", "office-pw-2024", ["office"])
     return tmp_path
@@ -199,7 +191,7 @@ def test_a_wrong_password_shows_nothing_and_is_audited(demo, accounts):
     assert [(e["user"], e["event"]) for e in log] == [
         ("office1", "sign_in_failed"), ("office1", "sign_in"), ("office1", "page"), ("office1", "sign_out")]
     assert log[2]["page"] == "overview"
-    text = (accounts / "audit.jsonl").read_text(encoding="utf-8") + (accounts / "users.yaml").read_text("utf-8")
+    text = (accounts / "audit.jsonl").read_text(encoding="utf-8") + (accounts / "secrets" / "users.yaml").read_text("utf-8")
     assert "office-pw-2024" not in text and "not-the-password" not in text
 
 
@@ -210,7 +202,7 @@ def test_accounts_command(accounts, capsys, monkeypatch):
     assert users.main(["add", "data1", "--role", "data", "--role", "analyst", "--password-stdin"]) == 0
     assert users.verify("data1", "a-long-password").roles == frozenset({"data", "analyst"})
     assert users.verify("data1", "wrong") is None and users.verify("nobody", "a-long-password") is None
-    assert stat.S_IMODE((accounts / "users.yaml").stat().st_mode) == 0o600
+    assert stat.S_IMODE((accounts / "secrets" / "users.yaml").stat().st_mode) == 0o600
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
     assert users.main(["add", "x", "--role", "boss", "--password-stdin"]) == 2
     assert "boss" in capsys.readouterr().err

@@ -18,7 +18,7 @@ import config
 import i18n
 from dashboard import audit, lockout, nav, users
 from pipelines import privacy
-from tests.app_helpers import assert_healthy, demo, demo_build, open_app  # noqa: F401
+from tests.app_helpers import assert_healthy, demo, demo_build, local_sign_in, open_app, sign_in  # noqa: F401
 
 SEAT = "150823100"
 OFFICE_PW = "office-pw-2024"
@@ -26,9 +26,7 @@ OFFICE_PW = "office-pw-2024"
 
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUTH_MODE", "local")
-    monkeypatch.setenv("USERS_FILE", str(tmp_path / "secrets" / "users.yaml"))
-    monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
+    local_sign_in(tmp_path, monkeypatch, backoff=True)
     users.add("office1", OFFICE_PW, ["office"])
     users.add("town_office", "town-office-pw", ["office"], SEAT)
     return tmp_path
@@ -56,12 +54,6 @@ def no_backoff(monkeypatch, clock):
     """Failures in a row without waiting between them (the lock-out still counts them)."""
     monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")
     return clock
-
-
-def sign_in(at, name: str, password: str):
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    return at.button[0].click().run()
 
 
 def errors(at) -> list[str]:

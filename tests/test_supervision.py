@@ -13,24 +13,15 @@ from analysis.access import User
 from analysis.labels import label
 from dashboard import audit, nav, users
 from domain import supervision as plan
-from tests.app_helpers import assert_healthy, copy_warehouse, frame, open_app, switch, texts, use
+from tests.app_helpers import assert_healthy, copy_warehouse, frame, local_sign_in, open_app, sign_in, switch, texts, use
 
 UNIT = "财政局"          # lead unit of task 1.2, whose budget check fails in the demo
 OTHER = "林草局"
 
 
-def sign_in(at, name: str, password: str):
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    return at.button[0].click().run()
-
-
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUTH_MODE", "local")
-    monkeypatch.setenv("USERS_FILE", str(tmp_path / "users.yaml"))
-    monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
-    monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")
+    local_sign_in(tmp_path, monkeypatch)
     users.add("office1", "office-pw-2024", ["office"])
     users.add("jyj", "unit-pw-2024", ["unit"], unit=UNIT)
     return tmp_path

@@ -31,12 +31,7 @@ extent as (   -- the data's end is the warehouse's newest dated fact, not the la
               -- is no sign that the year is incomplete
     select
         min(filed_date) as first_filed,
-        greatest(
-            max(filed_date),
-            (select max(sample_date) from fact_wastewater),
-            (select max(collection_date) from fact_hair),
-            (select max(snapshot_date) from mart_registry_township)
-        ) as last_filed
+        (select as_of from int_data_as_of) as last_filed
     from cases
 ),
 

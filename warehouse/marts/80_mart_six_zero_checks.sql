@@ -103,12 +103,7 @@ wastewater_trends as (
 ),
 
 data_as_of as (   -- the warehouse's newest dated fact: a year it does not reach the end of is in progress
-    select greatest(
-        (select max(sample_date) from fact_wastewater),
-        (select max(collection_date) from fact_hair),
-        (select max(snapshot_date) from mart_registry_township),
-        (select max(filed_date) from fact_cases)
-    ) as as_of
+    select as_of from int_data_as_of
 ),
 
 years as (

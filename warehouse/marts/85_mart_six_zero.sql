@@ -74,12 +74,7 @@ supervised as (   -- the tasks of the checks behind the status: failed ones when
 ),
 
 data_as_of as (
-    select greatest(
-        (select max(sample_date) from fact_wastewater),
-        (select max(collection_date) from fact_hair),
-        (select max(snapshot_date) from mart_registry_township),
-        (select max(filed_date) from fact_cases)
-    ) as as_of
+    select as_of from int_data_as_of
 ),
 
 final as (
