@@ -11,6 +11,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -59,6 +60,39 @@ def writer_lock(path: Path) -> Iterator[None]:
     with open(path.with_name(path.name + ".lock"), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+def writer_busy(path: Path | None = None) -> bool:
+    """Whether another writer holds the lock now (so that a second one can say it waits, not hang silently)."""
+    path = path or live_path()
+    lock = path.with_name(path.name + ".lock")
+    if not lock.exists():
+        return False
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+@contextmanager
+def scratch(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private throw-away copy of the warehouse (a dry run's): never published,
+    no writer lock, deleted whatever happens."""
+    path = path or live_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dry-run-", dir=path.parent) as folder:
+        copy = Path(folder) / path.name
+        if path.exists():
+            shutil.copyfile(path, copy)
+        con = duckdb.connect(str(copy), config={"memory_limit": config.get("load_memory_limit")})
+        try:
+            apply_schema(con)
+            yield con
+        finally:
+            con.close()
 
 
 def _new_version() -> str:

@@ -1,0 +1,86 @@
+"""The dry run of a load, for the data-intake page and `python -m pipelines ingest --dry-run` alike.
+
+`preview` runs the real pipeline (`ingest.dry_run`: a scratch copy of the warehouse, thrown away) and adds
+what a clerk checks before loading: the file's header mapped onto the source's columns. `report_lines` is
+the same report as text for the command line. Nothing personal: quarantined rows name their row number and
+record reference, never an identity number.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import i18n
+from pipelines import ingest, read
+from pipelines.sources import Source, sources
+
+STAGES = ("hash", "read", "normalise", "validate", "store")   # the order `ingest` reports them in
+
+
+@dataclass
+class Preview:
+    result: ingest.FileResult
+    mapping: dict[str, str]         # file column → source column (empty when the header does not fit)
+
+
+def header(path: Path) -> list[str]:
+    """The first row of a CSV (in its detected encoding) or of a workbook's first sheet."""
+    if path.suffix.lower() == ".csv":
+        with open(path, encoding=read.detect_encoding(path), newline="") as f:
+            return [h.strip() for h in next(csv.reader(f), [])]
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+    finally:
+        book.close()
+    return [str(h).strip() for h in first if h is not None]
+
+
+def mapping(source: Source, path: Path, supplied: tuple[str, ...] = ()) -> dict[str, str]:
+    try:
+        head = header(path)
+        positions, _ = read.map_header(source, head, supplied)
+    except (read.FileRejected, OSError, ValueError, KeyError, StopIteration):
+        return {}
+    return {head[i]: name for name, i in positions.items()}
+
+
+def guess(path: Path) -> str | None:
+    """The source a file's header looks like, or None (unreadable, or like no source)."""
+    try:
+        return read.guess_source(header(path))
+    except Exception:  # any damage a reader trips on: the dry run then says what is wrong with the file
+        return None
+
+
+def preview(source_name: str, paths: list[Path], snapshot_date: date | None = None,
+            reload: bool = False) -> list[Preview]:
+    source = sources()[source_name]
+    supplied = ("snapshot_date",) if snapshot_date else ()
+    results = ingest.dry_run(source_name, paths, snapshot_date, reload=reload)
+    return [Preview(r, mapping(source, p, supplied)) for r, p in zip(results, paths)]
+
+
+def report_lines(previews: list[Preview], shown: int) -> list[str]:
+    """The dry run as text: verdict, encoding, header mapping, expectations, the first `shown` bad rows."""
+    lines = []
+    for p in previews:
+        r = p.result
+        lines.append(f"[{r.source}] {r.file_name}: {i18n.both('dry_verdict_' + r.status)} — {r.message}")
+        lines.append("  " + i18n.both("dry_encoding", encoding=r.encoding or "—"))
+        for column, target in p.mapping.items():
+            lines.append(f"  {column} → {target}")
+        for c in r.checks:
+            mark = "✔" if c["success"] else "✘"
+            lines.append(f"  {mark} {c['expectation']} {c['column_name'] or ''}: {c['unexpected_count'] or 0}"
+                         f"/{c['element_count'] or 0}")
+        for q in r.quarantine[:shown]:
+            ref = f" [{q['record_ref']}]" if q["record_ref"] else ""
+            lines.append(f"    第{q['row_number']}行 / row {q['row_number']}{ref}: {q['reasons']}")
+        if len(r.quarantine) > shown:
+            lines.append(f"    … +{len(r.quarantine) - shown}")
+    return lines
