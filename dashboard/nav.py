@@ -11,6 +11,7 @@ EVERYONE = frozenset({"viewer", "analyst", "office", "data", "admin"})
 ANALYSTS = frozenset({"analyst", "office", "admin"})
 DATA_TEAM = frozenset({"analyst", "office", "data", "admin"})
 OFFICE = frozenset({"office", "admin"})
+INTAKE = frozenset({"data", "admin"})
 SOURCES = ("wastewater", "hair", "registry", "cases", "indicators")
 
 
@@ -38,6 +39,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("cases", ":material/gavel:", ANALYSTS, ("cases",)),
     PageSpec("townships", ":material/map:", EVERYONE, ("wastewater", "hair", "registry", "cases")),
     PageSpec("quality", ":material/fact_check:", DATA_TEAM, SOURCES),
+    PageSpec("intake", ":material/upload_file:", INTAKE, SOURCES),
     PageSpec("briefings", ":material/description:", OFFICE, SOURCES),
 )
 

@@ -8,15 +8,35 @@ record reference, never an identity number.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import config
 import i18n
 from pipelines import ingest, read
 from pipelines.sources import Source, sources
 
 STAGES = ("hash", "read", "normalise", "validate", "store")   # the order `ingest` reports them in
+UPLOADS = "uploads"     # landing/uploads/: kept apart from landing/<source>/, which `run` loads unasked
+
+
+def keep(name: str, data: bytes) -> Path:
+    """Keep an uploaded file in the landing folder under its content hash (`<sha256>/<base name>`), private
+    (mode 0600: it holds identity numbers). The same content uploaded again is the same file."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = config.path("data_dir") / "landing" / UPLOADS / digest
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / (Path(name).name or "upload")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return path
 
 
 @dataclass
