@@ -1,6 +1,7 @@
 """数据导入 Data intake: upload extracts, see what a load would do (the dry run), then load with one button.
 
-The desk itself is `dashboard.intake_desk`, imported once files are given (it brings the pipeline). Uploaded
+The desk itself is `dashboard.intake_desk`, imported once files are given (it brings the pipeline); the one
+page that imports Great Expectations, on a thread as it opens, so that the first dry run need not. Uploaded
 files are kept under `landing/uploads/<sha256>/`; loads go to `pipeline_runs` and, under the account's name,
 to the audit log. Nothing personal is shown: quarantined rows carry row numbers and masked references only.
 """
@@ -14,9 +15,11 @@ from analysis.targets import OutOfScope
 from dashboard import nav, ui
 from dashboard.charts import table
 from dashboard.text import tr
+from pipelines import validate
 
 AUTO = "auto"
 v = ui.page("intake")
+validate.preload()      # Great Expectations (seconds to import) loads while the clerk picks a file
 
 chosen = st.selectbox(tr("intake.source"), [AUTO, *nav.SOURCES], key="intake_source",
                       format_func=lambda s: i18n.t("intake.auto", v.lang) if s == AUTO else label("source", s, v.lang))
