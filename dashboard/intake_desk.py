@@ -112,11 +112,12 @@ def show(p: intake.Preview, n: int, lang: str) -> None:
     """One file's dry run: verdict, encoding and rows, header mapping, every expectation, quarantined rows."""
     r = p.result
     st.markdown(f"##### {r.file_name} · {label('source', r.source, lang)}")
-    VERDICT[r.status](f"{tr('intake.verdict_' + r.status)}: {quality.split_bilingual(r.message, lang) or '—'}")
+    note = quality.split_bilingual(r.message, lang)
+    VERDICT[r.status](tr("intake.verdict_" + r.status) + (f": {note}" if note else ""))
     st.caption(tr("intake.facts", encoding=r.encoding or "—", rows=fmt.number(r.rows_read),
                   loaded=fmt.number(r.rows_loaded), quarantined=fmt.number(len(r.quarantine))))
-    mapping = [{"file_column": f, "column_name": c} for f, c in p.mapping.items()]
-    show_table("intake.mapping", mapping, {"file_column": "file_column", "column_name": "column_name"},
+    mapping = [{"file_column": f, "stored_column": c} for f, c in p.mapping.items()]
+    show_table("intake.mapping", mapping, {"file_column": "file_column", "stored_column": "stored_column"},
                f"intake_map_{n}", lang)
     checks = [{**c, "success": bool(c["success"])} for c in r.checks]
     show_table("intake.checks", checks, CHECK_COLUMNS, f"intake_checks_{n}", lang)

@@ -82,6 +82,9 @@ def preview(source_name: str, paths: list[Path], snapshot_date: date | None = No
     source = sources()[source_name]
     supplied = ("snapshot_date",) if snapshot_date else ()
     results = ingest.dry_run(source_name, paths, snapshot_date, reload=reload)
+    for r in results:      # "n rows loaded" is the load's message; the verdict and the counts say it here
+        done = i18n.both("file_loaded", loaded=r.rows_loaded, quarantined=len(r.quarantine))
+        r.messages = [m for m in r.messages if m != done]
     return [Preview(r, mapping(source, p, supplied)) for r, p in zip(results, paths)]
 
 
@@ -90,8 +93,10 @@ def report_lines(previews: list[Preview], shown: int) -> list[str]:
     lines = []
     for p in previews:
         r = p.result
-        lines.append(f"[{r.source}] {r.file_name}: {i18n.both('dry_verdict_' + r.status)} — {r.message}")
-        lines.append("  " + i18n.both("dry_encoding", encoding=r.encoding or "—"))
+        lines.append(f"[{r.source}] {r.file_name}: {i18n.both('dry_verdict_' + r.status)}"
+                     + (f" — {r.message}" if r.message else ""))
+        lines.append("  " + i18n.both("dry_facts", encoding=r.encoding or "—", rows=r.rows_read,
+                                      loaded=r.rows_loaded, quarantined=len(r.quarantine)))
         for column, target in p.mapping.items():
             lines.append(f"  {column} → {target}")
         for c in r.checks:

@@ -50,7 +50,7 @@ def test_dry_run_reports_quarantine_and_checks_and_loads_nothing(env, run_cli, t
     bad = rewrite(fixture("registry"), tmp_path / "registry_bad.csv", chinese_headers=True, edit=break_two)
     code, out = run_cli("ingest", "registry", bad, "--dry-run")
     assert code == 0, out
-    assert "would load" in out and "encoding: utf-8" in out
+    assert "would load" in out and "encoding utf-8, 6 rows read, 4 would load, 2 quarantined" in out
     assert "身份证号 → id_number" in out                       # the header mapping
     assert "✔ expect_" in out                                  # every expectation's result
     assert "row 1" in out and "row 2" in out and "identity number" in out
