@@ -23,10 +23,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Debian packages. Briefings need CJK fonts (charts, PDF) and Pango (WeasyPrint's PDF); the end-to-end
-## test also needs a real Chromium. $(call apt,CHECK,PACKAGES) installs PACKAGES unless CHECK succeeds.
-BRIEFING_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
-have_briefing_deps := fc-list :lang=zh 2>/dev/null | grep -q . && ldconfig -p | grep -q libpangoft2-1.0
+## Debian packages. Briefings need CJK fonts (charts, PDF; a 楷书 face for the （一） headings) and Pango
+## (WeasyPrint's PDF); the tests read PDFs back with poppler (pdftotext, pdftoppm) and the end-to-end test
+## needs a real Chromium. $(call apt,CHECK,PACKAGES) installs PACKAGES unless CHECK succeeds.
+BRIEFING_PACKAGES := fonts-noto-cjk fonts-arphic-ukai fontconfig libpango-1.0-0 libpangoft2-1.0-0
+TEST_PACKAGES := poppler-utils
+have_briefing_deps := fc-list :lang=zh 2>/dev/null | grep -q . && fc-list 2>/dev/null | grep -q "AR PL UKai" && \
+	ldconfig -p | grep -q libpangoft2-1.0
 define apt
 	@if ! { $(1); }; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
@@ -38,7 +41,8 @@ briefing-deps:
 	$(call apt,$(have_briefing_deps),$(BRIEFING_PACKAGES))
 
 system-deps:
-	$(call apt,$(have_briefing_deps) && command -v chromium >/dev/null,$(BRIEFING_PACKAGES) chromium)
+	$(call apt,$(have_briefing_deps) && command -v chromium >/dev/null && command -v pdftoppm >/dev/null,\
+	  $(BRIEFING_PACKAGES) $(TEST_PACKAGES) chromium)
 
 ## The demo warehouse: synthetic extracts for 2021–2024 into $(DATA_DIR)/landing, then loaded.
 demo-warehouse: install

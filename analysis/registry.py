@@ -2,7 +2,9 @@
 
 The view's snapshot is the latest one dated within the period (else the latest before it); the comparison
 snapshot is the latest one at least a year earlier. Several townships are combined from the mart's counts
-(rates recomputed from numerators and denominators), the whole banner is the mart's `150823` row.
+(rates recomputed from numerators and denominators, as the mart defines them: a column no township filled is
+no input, so its rate is null, never 0 %; users per case worker on the base of the setting `staff_ratio_base`,
+the mart's `staff_ratio_users`), the whole banner is the mart's `150823` row, whose rates equal the mart's.
 """
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ COUNTS = ("registered", "existing_users", "abstinent_3y", "deceased", "emigrated
           "newly_found_quarter", "newly_found_year", "face_checked", "info_verified", "community_ordered",
           "community_reported", "case_workers", "risk_high", "risk_medium", "risk_low", "risk_unknown", "male",
           "female", "age_under_18", "age_18_34", "age_35_plus", "age_unknown", "students", "minors",
-          "employment_support")
-RATES = """100.0 * face_checked / nullif(at_large, 0) as face_check_rate,
-    100.0 * info_verified / nullif(at_large, 0) as info_verified_rate,
+          "employment_support", "staff_ratio_users")
+RECORDED = ("face_check_recorded", "info_verified_recorded", "case_worker_recorded")
+RATES = """case when face_check_recorded then 100.0 * face_checked / nullif(at_large, 0) end as face_check_rate,
+    case when info_verified_recorded then 100.0 * info_verified / nullif(at_large, 0) end as info_verified_rate,
     100.0 * community_reported / nullif(community_ordered, 0) as community_execution_rate,
-    community_ordered / nullif(case_workers, 0) as users_per_case_worker"""
+    case when case_worker_recorded then staff_ratio_users / nullif(case_workers, 0) end as users_per_case_worker"""
 STATUSES = ("community_detox", "community_rehab", "compulsory", "detained", "out_of_control", "other_status")
 RISKS = ("risk_high", "risk_medium", "risk_low", "risk_unknown")
 AGES = ("age_under_18", "age_18_34", "age_35_plus", "age_unknown")
@@ -58,7 +61,7 @@ def _day(value: object) -> date | None:
 
 def combined(f: Filters, scope: Scope, days: list[date]) -> pd.DataFrame:
     """One row per snapshot in `days`: the view's counts summed and its rates recomputed."""
-    sums = ", ".join(f"sum({c})::bigint as {c}" for c in COUNTS)
+    sums = ", ".join([f"sum({c})::bigint as {c}" for c in COUNTS] + [f"bool_or({c}) as {c}" for c in RECORDED])
     return db.query(f"""
         with summed as (
             select snapshot_date, {sums}, bool_or(over_listing_threshold) as over_listing_threshold
@@ -83,6 +86,12 @@ def series(f: Filters, scope: Scope) -> pd.DataFrame:
     days = db.query(f"select distinct snapshot_date from {MART} where snapshot_date between ? and ? "
                     "order by 1", [f.date_from, f.date_to])["snapshot_date"]
     return combined(f, scope, [_day(d) for d in days])
+
+
+def staff_ratio_base() -> str:
+    """The base users per case worker were computed on: the setting `staff_ratio_base` the warehouse was built
+    with (ref_settings), which may differ from the settings file edited since."""
+    return str(db.query("select value from ref_settings where setting = 'staff_ratio_base'")["value"].iloc[0])
 
 
 def by_township(f: Filters, scope: Scope, day: date | None) -> pd.DataFrame:

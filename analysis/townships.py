@@ -3,8 +3,9 @@ early-warning marts.
 
 The scorecard applies the plan's registry checks of `domain/targets.csv` (inputs `registry:*`: the listing
 line, out-of-control users, face-check and info-verified rates, users per case worker) to each township, with
-the same operators and thresholds as the banner-level `mart_six_zero_checks`; a rate with nobody at large
-passes, as there.
+the same operators, thresholds and inputs as the banner-level `mart_six_zero_checks`: a rate with nobody at
+large passes, a column the snapshot leaves blank is no input (counted under checks_no_data, never a pass nor a
+0 % fail), users per case worker on the base of the setting `staff_ratio_base`.
 """
 from __future__ import annotations
 
@@ -20,11 +21,21 @@ from analysis.filters import Filters
 from analysis.where import Where
 
 OPERATORS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "=": op.eq}
-CHECK_COLUMNS = {"registry:existing_users": "existing_users", "registry:out_of_control": "out_of_control",
-                 "registry:face_check_rate": "face_check_rate", "registry:info_verified_rate": "info_verified_rate",
-                 "registry:users_per_case_worker": "users_per_case_worker"}
+# Each registry check's input per township, as mart_six_zero_checks reads it for the banner.
+CHECK_INPUTS = {
+    "registry:existing_users": "existing_users",
+    "registry:out_of_control": "out_of_control",
+    "registry:face_check_rate": "case when face_check_recorded then coalesce(face_check_rate, 100) end",
+    "registry:info_verified_rate": "case when info_verified_recorded then coalesce(info_verified_rate, 100) end",
+    "registry:users_per_case_worker": """case
+        when not case_worker_recorded and staff_ratio_users > 0 then null
+        when staff_ratio_users = 0 then 0
+        when case_workers = 0 then 'infinity'::double
+        else users_per_case_worker
+    end""",
+}
 RANK_BY = ("existing_per_10k", "existing_users", "newly_found_year", "cases", "positivity_rate",
-           "warnings", "checks_passed")
+           "warnings", "checks_passed", "checks_no_data")
 
 
 def township_checks() -> pd.DataFrame:
@@ -32,7 +43,7 @@ def township_checks() -> pd.DataFrame:
     checks = db.query("""select "check", input, operator, threshold::double as threshold, scope
                          from ref_targets where input like 'registry:%'""")
     keep = (checks["scope"] == "township") | ~checks["input"].eq("registry:existing_users")
-    return checks[keep & checks["input"].isin(list(CHECK_COLUMNS))].reset_index(drop=True)
+    return checks[keep & checks["input"].isin(list(CHECK_INPUTS))].reset_index(drop=True)
 
 
 def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
@@ -55,8 +66,9 @@ def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
     for column in ("cases", "hair_samples", "hair_persons", "warnings"):
         card[column] = card[column].fillna(0).astype("int64")
     card["existing_per_10k"] = card["existing_users"] / card["population_est"] * 10_000
-    passed, total = _checks_passed(card)
+    passed, no_data, total = _checks_passed(_check_inputs(s0, card["township_code"]))
     card["checks_passed"] = passed
+    card["checks_no_data"] = no_data
     card["checks_total"] = total
     return card.drop(columns=["listing_threshold"], errors="ignore"), s0
 
@@ -68,20 +80,23 @@ def hair_by_township(f: Filters, scope: Scope) -> pd.DataFrame:
         ["township_code", "hair_samples", "hair_persons", "positivity_rate"]]
 
 
-def _checks_passed(card: pd.DataFrame) -> tuple[list[int], int]:
+def _check_inputs(day: date | None, towns: pd.Series) -> pd.DataFrame:
+    """Each registry check's input for every township of `towns` at snapshot `day` (null: no input)."""
+    inputs = ", ".join(f'{sql} as "{name}"' for name, sql in CHECK_INPUTS.items())
+    found = db.query(f"""select township_code, {inputs} from mart_registry_township
+                         where snapshot_date = ? and area_level = 'township'""", [day])
+    return pd.DataFrame({"township_code": towns}).merge(found, on="township_code", how="left")
+
+
+def _checks_passed(inputs: pd.DataFrame) -> tuple[list[int], list[int], int]:
+    """Per township: the checks passed and those without input (a township without a snapshot has none)."""
     checks = township_checks()
-    results = []
-    for _, row in card.iterrows():
-        ok = 0
-        for c in checks.itertuples(index=False):
-            value = row.get(CHECK_COLUMNS[c.input])
-            if pd.isna(value) and c.input.endswith("_rate"):
-                value = 100.0   # nobody at large: nothing left unchecked
-            if pd.isna(value) and c.input.endswith("users_per_case_worker"):
-                value = 0.0     # no community users
-            ok += bool(pd.notna(value) and OPERATORS[c.operator](float(value), c.threshold))
-        results.append(ok)
-    return results, len(checks)
+    passed, no_data = [], []
+    for _, row in inputs.iterrows():
+        values = [(row[c.input], c) for c in checks.itertuples(index=False)]
+        passed.append(sum(pd.notna(v) and OPERATORS[c.operator](float(v), c.threshold) for v, c in values))
+        no_data.append(sum(pd.isna(v) for v, _ in values))
+    return passed, no_data, len(checks)
 
 
 def ranking(card: pd.DataFrame, by: str) -> pd.DataFrame:

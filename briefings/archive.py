@@ -60,27 +60,38 @@ def publish(period: Period, audience: str, lang: str, formats: list[str], out: P
     from briefings import content   # the warehouse's questions (analysis): imported only when a briefing is built
 
     out.mkdir(parents=True, exist_ok=True)
+    number = next_issue(out, period, audience, lang, issued)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
-        briefing = content.build(period, audience, lang, issued, building / "charts", notes)
+        briefing = content.build(period, audience, lang, issued, building / "charts", notes, number)
         step("content")
         files = []
         for fmt in formats:
             files.append(renderer(fmt)(briefing, building / f"{FILE_STEM[lang]}_{period.code}_{audience}.{fmt}"))
             step(fmt)
-        folder = _seal(building, briefing, files)
+        folder = _seal(building, briefing, files, issued.year, number)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return Published(folder, [folder / f.name for f in files], briefing.version)
 
 
-def _seal(building: Path, briefing: Briefing, files: list[Path]) -> Path:
+def next_issue(out: Path, period: Period, audience: str, lang: str, issued: date) -> int:
+    """第N期: the briefing's number in its year of issue, counted over the archive in `out` for the same
+    audience and language. The same period built again (new data, a correction) keeps its number."""
+    same = [m for m in archived(out) if m.get("issue_year") == issued.year and m["audience"] == audience
+            and m["lang"] == lang and "issue_no" in m]
+    again = [m["issue_no"] for m in same if m["period"] == period.code]
+    return again[0] if again else 1 + max((m["issue_no"] for m in same), default=0)
+
+
+def _seal(building: Path, briefing: Briefing, files: list[Path], issue_year: int, issue_no: int) -> Path:
     """Write the manifest and move the folder to its final name."""
     target = building.parent / f"{briefing.period}_{briefing.audience}_{briefing.lang}_{briefing.version}"
     manifest = {
         "title": briefing.title, "period": briefing.period, "audience": briefing.audience, "lang": briefing.lang,
         "warehouse_version": briefing.version, "date_of_issue": briefing.date_text,
+        "issue_year": issue_year, "issue_no": issue_no,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
     }

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis import fmt  # noqa: E402
 from analysis.labels import label  # noqa: E402
@@ -59,16 +60,20 @@ def lines(frame: pd.DataFrame, series: str, value: str, ylabel: str, lang: str, 
         part = part.set_index("quarter").reindex(quarters)
         ax.plot([fmt.quarter(q, lang) for q in quarters], part[value], marker="o", markersize=3,
                 linewidth=1.4, label=label("substance", code, lang))
-    ax.legend(fontsize=8, frameon=False, ncol=min(3, frame[series].nunique()))
+    # above the plot, never over a line; the scale starts at zero so a small change is not drawn large
+    ax.legend(fontsize=8, frameon=False, ncol=min(5, frame[series].nunique()), loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))
+    ax.set_ylim(bottom=0)
     ax.tick_params(axis="x", labelrotation=30)
     return _save(fig, path)
 
 
 def bars(frame: pd.DataFrame, value: str, ylabel: str, lang: str, path: Path) -> Path:
-    """One bar per quarter, its value written above it."""
+    """One bar per quarter (a count), its value written above it."""
     fig, ax = _axes(ylabel)
     names = [fmt.quarter(q, lang) for q in frame["quarter"]]
     drawn = ax.bar(names, frame[value], color="#2f5597", width=0.6)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))        # counts: 0, 5, 10, never 2.5
     ax.bar_label(drawn, labels=[fmt.number(v) for v in frame[value]], fontsize=8, padding=2)
     ax.tick_params(axis="x", labelrotation=30)
     return _save(fig, path)

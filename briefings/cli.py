@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+import config
 import i18n
 import warehouse
 from briefings import archive, period as period_mod
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return build(args)
-    except (UsageError, period_mod.PeriodError) as exc:
+    except (UsageError, period_mod.PeriodError, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
 
@@ -82,10 +83,17 @@ def build(args: argparse.Namespace) -> int:
         raise UsageError(i18n.both("brief.bad_audience", audience=args.audience))
     chosen = formats(args.format)
     notes = _notes(args.notes)
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(i18n.both("out_not_a_folder", path=args.out))
     if not warehouse.live_path().exists():
         raise UsageError(i18n.both("brief.no_warehouse", path=warehouse.live_path()))
+    warehouse.connect_readonly().close()   # a damaged warehouse: ConfigError, before any page is drawn
     from briefings import content
 
+    end = content.data_end()
+    if end is not None and period.end > end:
+        print(i18n.both("brief.after_data_end", period=period.code, end=end.isoformat()), file=sys.stderr)
+        return 1
     if not content.has_data(period):
         print(i18n.both("brief.no_data_for_period", period=period.code), file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ a briefing and the app never disagree. A public briefing hides small counts belo
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,16 +18,15 @@ import pandas as pd
 import config
 import domain
 import i18n
-from analysis import cases, db, fmt, hair, overview, registry, targets, townships, wastewater
+from analysis import cases, db, fmt, hair, quality, registry, targets, townships, wastewater
 from analysis.access import WHOLE_BANNER
-from analysis.filters import Filters, quarter_from_index, quarter_index
+from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index
 from analysis.labels import label
-from briefings import charts, fonts, suppress
-from briefings.model import Briefing, Chart, Section, Table
+from briefings import charts, fonts, suppress, words
+from briefings.model import Briefing, Chart, Masthead, Section, Table
 from briefings.period import Period
+from briefings.period import parse as parse_period
 
-PUBLIC_ALERTS = {"listing", "rising"}       # alert kinds a public briefing may name
-INTERNAL_ALERTS = {"listing", "rising", "missing_tests", "warning"}
 NOTE_KEYS = ("features", "problems", "next_steps")   # parts the office may add its own items to
 
 
@@ -37,6 +37,7 @@ class Ctx:
     lang: str
     workdir: Path
     notes: dict[str, list[str]] = field(default_factory=dict)   # the office's own items, by NOTE_KEYS
+    numbers: dict[str, int] = field(default_factory=dict)       # 图 and 表 numbered so far, in reading order
 
     @property
     def f(self) -> Filters:
@@ -46,8 +47,27 @@ class Ctx:
         return i18n.t(f"brief.{key}", self.lang, **values)
 
     def yoy(self, current: object, previous: object) -> str:
-        change = fmt.change(current, previous)
+        change = words.relative(current, previous, self.lang)
         return self.t("yoy", change=change) if change else ""
+
+    def day(self, value: object) -> str:
+        return words.day(value, self.lang)
+
+    def period_of(self, quarter: str) -> str:
+        """A quarter in words: 2024年第三季度 / 2024 Q3."""
+        return parse_period(quarter).text(self.lang)
+
+    def caption(self, kind: str, title: str) -> tuple[str, str]:
+        """("表1", "表1　各苏木镇主要指标"): the next number of `kind` ("table" | "chart") and the caption."""
+        self.numbers[kind] = self.numbers.get(kind, 0) + 1
+        number = self.t(f"{kind}_n", n=self.numbers[kind])
+        return number, self.t("caption", label=number, title=title)
+
+    @property
+    def targets_as_of(self) -> object:
+        """The day the year's target statuses stand at: the year's end, or the data's end if earlier."""
+        end = data_end()
+        return min(self.period.year_end, end) if end else self.period.year_end
 
 
 def notes_from(data: object) -> dict[str, list[str]]:
@@ -64,6 +84,20 @@ def notes_from(data: object) -> dict[str, list[str]]:
             raise ValueError(i18n.both("brief.bad_notes", keys=", ".join(NOTE_KEYS)))
         notes[key] = [i.strip() for i in items if i.strip()]
     return notes
+
+
+DATED = {"mart_cases_quarter": "quarter", "mart_hair_positivity": "quarter", "mart_wastewater_quarterly": "quarter"}
+
+
+def data_end() -> object:
+    """The last day any extract covers: the end of the newest quarter with figures, or the newest registry
+    snapshot if later (None for an empty warehouse)."""
+    ends = [quarter_end(q) for relation, column in DATED.items() if relation in db.relations()
+            for q in db.query(f"select max({column}) as q from {relation}")["q"] if isinstance(q, str)]
+    if "mart_registry_township" in db.relations():
+        ends += [d for d in db.query("select max(snapshot_date) as d from mart_registry_township")["d"]
+                 if not fmt.missing(d)]
+    return max((pd.Timestamp(d).date() for d in ends), default=None)
 
 
 def has_data(period: Period) -> bool:
@@ -103,30 +137,50 @@ def _pick(row: pd.Series | None, column: str) -> object:
 
 
 def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
-          notes: dict[str, list[str]] | None = None) -> Briefing:
+          notes: dict[str, list[str]] | None = None, issue_no: int = 1) -> Briefing:
     """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`.
 
     `notes` are the office's own items for 二、主要特点, 四、存在问题 and 五、下一步工作 (keys NOTE_KEYS),
     numbered after what the figures say, so the commentary reaches the DOCX, PDF and HTML alike.
+    `issue_no` is the 第N期 of the masthead (`briefings.archive.next_issue`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     with db.pinned():
-        return _build(Ctx(period, audience == "public", lang, workdir, dict(notes or {})), issued)
+        return _build(Ctx(period, audience == "public", lang, workdir, dict(notes or {})), issued, issue_no)
 
 
-def _build(ctx: Ctx, issued: date) -> Briefing:
+def _build(ctx: Ctx, issued: date, issue_no: int) -> Briefing:
     period, lang = ctx.period, ctx.lang
     meta = db.meta()
     parts = [("overall", _overall), ("features", _features), ("townships", _townships),
              ("problems", _problems), ("next_steps", _next_steps)]
     sections = [_guarded(ctx, f"{n}、{ctx.t('h_' + key)}" if lang == "zh" else f"{i}. {ctx.t('h_' + key)}", build_)
                 for i, (n, (key, build_)) in enumerate(zip("一二三四五", parts), start=1)]
+    annex = _annex(ctx)
     return Briefing(
-        title=ctx.t("title", period=period.text(lang)), issuer=ctx.t("issuer"), date_text=fmt.day(issued, lang),
+        title=ctx.t("title", period=period.text(lang)), issuer=ctx.t("issuer"), date_text=ctx.day(issued),
         period=period.code, audience="public" if ctx.public else "internal", lang=lang,
         marking=None if ctx.public else ctx.t("marking"),
-        sections=sections, annex=_annex(ctx), footnotes=_footnotes(ctx, meta), version=meta.version or "",
+        sections=sections, annex=annex, footnotes=_footnotes(ctx, meta), version=meta.version or "",
+        masthead=_masthead(ctx, issued, issue_no, annex),
     )
+
+
+def _masthead(ctx: Ctx, issued: date, issue_no: int, annex: list[Table]) -> Masthead:
+    """版头 and 版记 from the office's settings (masthead, 主送, 抄送 and 印发机关, in each language)."""
+    zh = ctx.lang == "zh"
+    office = {"masthead": config.get("briefing_masthead_zh") if zh else config.get("briefing_masthead_en"),
+              "recipients": config.get("briefing_recipients_zh") if zh else config.get("briefing_recipients_en"),
+              "cc": config.get("briefing_cc_zh") if zh else config.get("briefing_cc_en"),
+              "printer": config.get("briefing_printer_zh") if zh else config.get("briefing_printer_en")}
+    office = {key: str(value).strip() for key, value in office.items()}
+    colon = "：" if zh else ": "
+    return Masthead(
+        name=office["masthead"], number=ctx.t("masthead_number", n=issue_no),
+        recipients=office["recipients"] + colon, lead=ctx.t("lead", period=ctx.period.text(ctx.lang)),
+        attachments=[t.title.split("　" if zh else ". ", 1)[-1] for t in annex],
+        cc=ctx.t("cc_label") + colon + office["cc"] + ("。" if zh else "."),
+        printer=office["printer"], printed_on=ctx.t("printed", day=ctx.day(issued)))
 
 
 def _guarded(ctx: Ctx, heading: str, build_: Callable[[Ctx, str], Section]) -> Section:
@@ -157,7 +211,7 @@ def _registry_text(ctx: Ctx) -> str:
     if now is None:
         return ctx.t("registry_none")
     quarter = ctx.period.kind == "quarter"
-    return ctx.t("registry", day=fmt.day(now["snapshot_date"], ctx.lang), registered=fmt.number(now["registered"]),
+    return ctx.t("registry", day=ctx.day(now["snapshot_date"]), registered=fmt.number(now["registered"]),
                  existing=fmt.number(now["existing_users"]),
                  existing_yoy=ctx.yoy(now["existing_users"], None if before is None else before["existing_users"]),
                  abstinent=fmt.number(now["abstinent_3y"]),
@@ -198,7 +252,7 @@ def _wastewater_text(ctx: Ctx) -> str:
     top = subs.dropna(subset=["load_mg_day_per_1000"]).head(3)
     loads = [ctx.t("load", substance=label("substance", r.substance, ctx.lang),
                    load=fmt.number(r.load_mg_day_per_1000, 2),
-                   load_yoy=ctx.t("yoy", change=fmt.signed_percent(r.yoy_change_pct))
+                   load_yoy=ctx.t("yoy", change=words.movement(r.yoy_change_pct, ctx.lang))
                    if not fmt.missing(r.yoy_change_pct) else "")
              for r in top.itertuples(index=False)]
     # every sample is tested for every substance: the most samples of any substance is the sample count
@@ -210,15 +264,29 @@ def _chart_window(ctx: Ctx) -> Filters:
     return Filters(quarter_from_index(quarter_index(ctx.period.last) - back + 1), ctx.period.last)
 
 
+def _named_substances(ctx: Ctx) -> list[str]:
+    """Every substance the text names: the three heaviest loads, the fastest riser and each rising trend."""
+    subs = _readable(wastewater.by_substance(ctx.f, WHOLE_BANNER))
+    named = subs.dropna(subset=["load_mg_day_per_1000"])["substance"].head(3).tolist()
+    riser = _fastest_riser(subs)
+    named += [] if riser is None else [riser["substance"]]
+    named += _rising(ctx)["substance"].tolist()
+    return list(dict.fromkeys(named))
+
+
+def _fastest_riser(subs: pd.DataFrame) -> pd.Series | None:
+    rising = subs[subs["yoy_change_pct"] > 0].sort_values("yoy_change_pct", ascending=False)
+    return None if rising.empty else rising.iloc[0]
+
+
 def _wastewater_chart(ctx: Ctx) -> list[Chart]:
     frame = _readable(wastewater.by_quarter(_chart_window(ctx), WHOLE_BANNER))
-    top = _readable(wastewater.by_substance(ctx.f, WHOLE_BANNER))["substance"].head(3).tolist()
-    frame = frame[frame["substance"].isin(top)]
+    frame = frame[frame["substance"].isin(_named_substances(ctx))]
     if frame.empty:
         return []
     png = charts.lines(frame, "substance", "load_mg_day_per_1000", ctx.t("unit_load"), ctx.lang,
                        ctx.workdir / "wastewater.png")
-    return [Chart(ctx.t("chart_wastewater"), png, ctx.t("chart_wastewater_note"))]
+    return [Chart(ctx.caption("chart", ctx.t("chart_wastewater"))[1], png, ctx.t("chart_wastewater_note"))]
 
 
 def _cases_chart(ctx: Ctx) -> list[Chart]:
@@ -227,7 +295,7 @@ def _cases_chart(ctx: Ctx) -> list[Chart]:
         return []
     per_quarter = frame.groupby("quarter", as_index=False)["cases"].sum()
     png = charts.bars(per_quarter, "cases", ctx.t("unit_cases"), ctx.lang, ctx.workdir / "cases.png")
-    return [Chart(ctx.t("chart_cases"), png)]
+    return [Chart(ctx.caption("chart", ctx.t("chart_cases"))[1], png)]
 
 
 # --- 二、主要特点 ---------------------------------------------------------------------------------------
@@ -236,17 +304,25 @@ def _features(ctx: Ctx, heading: str) -> Section:
     subs = _readable(wastewater.by_substance(ctx.f, WHOLE_BANNER)).dropna(subset=["load_mg_day_per_1000"])
     if not subs.empty:
         found.append(ctx.t("main_drug", substance=label("substance", subs.iloc[0]["substance"], ctx.lang)))
-        rising = subs[subs["yoy_change_pct"] > 0].sort_values("yoy_change_pct", ascending=False)
-        if not rising.empty:
-            r = rising.iloc[0]
-            found.append(ctx.t("fastest_rise", substance=label("substance", r["substance"], ctx.lang),
-                               change=fmt.signed_percent(r["yoy_change_pct"])))
-    found += [a.text for a in _alerts(ctx, {"rising"})]
+        riser = _fastest_riser(subs)
+        if riser is not None:
+            found.append(ctx.t("fastest_rise", substance=label("substance", riser["substance"], ctx.lang),
+                               change=words.movement(riser["yoy_change_pct"], ctx.lang)))
+    found += [ctx.t("rising", area=label("township", r.township_code, ctx.lang),
+                    substance=label("substance", r.substance, ctx.lang),
+                    change=words.movement(r.trend_change_pct_per_year, ctx.lang, digits=0))
+              for r in _rising(ctx).itertuples(index=False)]
     h = hair.totals(ctx.f, WHOLE_BANNER)
-    points = fmt.points(h["positivity_rate"], h["prev_positivity_rate"])
-    if points and not _none(h["samples"]):
+    if not _none(h["samples"]) and not fmt.missing(h["prev_positivity_rate"]):
+        points = words.movement(h["positivity_rate"] - h["prev_positivity_rate"], ctx.lang, unit="pp")
         found.append(ctx.t("hair_points", points=points))
     return _listed(ctx, heading, "features", found, "nothing_notable")
+
+
+def _rising(ctx: Ctx) -> pd.DataFrame:
+    """Rising wastewater trends at the period's end; a public briefing names the banner's only."""
+    rows = wastewater.rising(ctx.f, WHOLE_BANNER)
+    return rows[rows["township_code"] == domain.BANNER_CODE] if ctx.public else rows
 
 
 def _listed(ctx: Ctx, heading: str, key: str, found: list[str], empty: str) -> Section:
@@ -259,44 +335,109 @@ def _numbered(ctx: Ctx, i: int, text: str) -> str:
     return f"{i + 1}. {text}" if ctx.lang == "en" else f"{i + 1}.{text}"
 
 
-def _alerts(ctx: Ctx, kinds: set[str]) -> list[overview.Alert]:
-    allowed = kinds & (PUBLIC_ALERTS if ctx.public else INTERNAL_ALERTS)
-    found, _ = overview.alerts(ctx.f, WHOLE_BANNER, ctx.lang)
-    return [a for a in found if a.kind in allowed]
-
-
 # --- 三、各苏木镇情况 -----------------------------------------------------------------------------------
 TOWN_COLUMNS = ("existing_users", "existing_per_10k", "newly_found_year", "out_of_control", "face_check_rate",
                 "cases", "hair_samples", "hair_persons", "positivity_rate", "checks")
+TOTALLED = ("existing_users", "newly_found_year", "out_of_control", "cases", "hair_samples", "hair_persons",
+            "positives")
 
 
 def _townships(ctx: Ctx, heading: str) -> Section:
     card, day = townships.scorecard(ctx.f, WHOLE_BANNER)
     card = card.sort_values(["existing_per_10k", "township_code"], ascending=[False, True], na_position="last")
-    shown = card[[not suppress.hidden(v, ctx.public, False) for v in card["existing_users"]]]
+    card = card.assign(positives=[suppress.implied(r, b) for r, b in zip(card["positivity_rate"], card["hair_samples"])],
+                       at_large=card["township_code"].map(_at_large(day)))
+    counts = card[list(TOTALLED)].reset_index(drop=True)
+    mask = suppress.withheld(counts, ctx.public, {"hair_samples": "positives"})
+    shown = card[~mask["existing_users"].to_numpy()]
     top = [label("township", c, ctx.lang) for c in shown.dropna(subset=["existing_per_10k"])["township_code"].head(3)]
-    paragraphs = [ctx.t("town_ranking", day=fmt.day(day, ctx.lang), towns=fmt.join(top, ctx.lang))] if top else []
-    paragraphs += [a.text for a in _alerts(ctx, {"listing"})]
-    table = Table(ctx.t("table_towns"), [ctx.t("col_township")] + [ctx.t("col_" + c) for c in TOWN_COLUMNS],
-                  [_town_row(ctx, r, banner=False) for _, r in card.iterrows()] + [_banner_row(ctx, card)],
-                  note=ctx.t("table_towns_note") + (ctx.t("suppressed_note", n=suppress.threshold())
-                                                    if ctx.public else ""),
-                  total_row=True)
+    number, title = ctx.caption("table", ctx.t("table_towns"))
+    paragraphs = [ctx.t("town_ranking", day=ctx.day(day), towns=fmt.join(top, ctx.lang), table=number)] if top else []
+    paragraphs += _listings(ctx, day) + ([] if ctx.public else _early_warnings(ctx))
+    note = ctx.t("table_towns_note")
+    if ctx.public:
+        note += ctx.t("suppressed_note", n=suppress.threshold())
+        note += ctx.t("withheld_note") if (mask & ~suppress.small(counts, True)).to_numpy().any() else ""
+    rows = [_town_row(ctx, r, m) for (_, r), (_, m) in zip(card.iterrows(), mask.iterrows())]
+    table = Table(title, [ctx.t("col_township")] + [ctx.t("col_" + c) for c in TOWN_COLUMNS],
+                  rows + [_banner_row(ctx, card)], note=note, total_row=True)
     return Section(heading, paragraphs=paragraphs, tables=[table])
 
 
-def _town_row(ctx: Ctx, r: pd.Series, banner: bool) -> list[str]:
+def _at_large(day: object) -> dict[str, int]:
+    """Users at large per township at the snapshot: the base of the face-check rate."""
+    if day is None:
+        return {}
+    rows = db.query("select township_code, at_large from mart_registry_township "
+                    "where snapshot_date = ? and area_level = 'township'", [day])
+    return dict(zip(rows["township_code"], rows["at_large"]))
+
+
+def _listings(ctx: Ctx, day: object) -> list[str]:
+    """The banner and townships above their 挂牌整治 line (public too: listing is announced)."""
+    now, _ = registry.headline(ctx.f, WHOLE_BANNER)
+    found = []
+    if now is not None and bool(now["over_listing_threshold"]):
+        line = db.query("select listing_threshold from mart_registry_township where area_level = 'banner' "
+                        "and snapshot_date = ?", [now["snapshot_date"]])["listing_threshold"]
+        found.append(ctx.t("registry_banner_listing", day=ctx.day(day), users=fmt.number(now["existing_users"]),
+                           line=fmt.number(line.iloc[0] if len(line) else None)))
+    towns = registry.by_township(ctx.f, WHOLE_BANNER, day) if day is not None else pd.DataFrame()
+    for r in (towns[towns["over_listing_threshold"].fillna(False).astype(bool)].itertuples(index=False)
+              if not towns.empty else []):
+        found.append(ctx.t("registry_town_listing", day=ctx.day(day), township=label("township", r.township_code,
+                                                                                        ctx.lang),
+                           users=fmt.number(r.existing_users), line=fmt.number(r.listing_threshold)))
+    return found
+
+
+def _warnings(ctx: Ctx) -> pd.DataFrame:
+    return db.query("""select quarter, township_code, kind, substance, sample_id, subject_group, level_percentile,
+                              results, results_history_avg, results_history_quarters, concentration_ng_mg
+                       from mart_early_warnings where quarter between ? and ?
+                       order by township_code, kind, quarter, substance, sample_id""", [ctx.f.q_from, ctx.f.q_to])
+
+
+def _early_warnings(ctx: Ctx) -> list[str]:
+    """Early warnings in prose, one sentence per township and finding (internal only; sample ids go to the
+    annex)."""
+    w = _warnings(ctx)
+    found = []
+    hair_rows = w[w["kind"] == "hair_positive_outside_registry"]
+    for (town, group), rows in hair_rows.groupby(["township_code", hair_rows["subject_group"].fillna("")], sort=False):
+        found.append(ctx.t("ew_hair", township=label("township", town, ctx.lang), n=rows["sample_id"].nunique(),
+                           group=label("subject_group", group, ctx.lang) if group else ctx.t("ew_hair_group")))
+    for r in w[w["kind"] == "wastewater_high_results_low"].itertuples(index=False):
+        n = int(r.results_history_quarters) if not fmt.missing(r.results_history_quarters) else 0
+        above = round(float(r.level_percentile) * n / 100) if not fmt.missing(r.level_percentile) else n
+        found.append(ctx.t("ew_wastewater", township=label("township", r.township_code, ctx.lang),
+                           substance=label("substance", r.substance, ctx.lang), n=n,
+                           level=ctx.t("ew_level_top" if above >= n else "ew_level_some", n=n, k=above),
+                           results=fmt.number(r.results), average=fmt.number(r.results_history_avg, 1)))
+    return found
+
+
+def _town_row(ctx: Ctx, r: pd.Series, withheld: pd.Series | None) -> list[str]:
+    """A township's cells (`withheld`: which of its TOTALLED counts the public table hides; None for the banner)."""
+    banner = withheld is None
     pub = ctx.public
-    counts = {c: suppress.count(r[c], pub, banner) for c in ("existing_users", "newly_found_year", "out_of_control",
-                                                             "cases", "hair_samples", "hair_persons")}
-    return [label("township", r["township_code"], ctx.lang),
-            counts["existing_users"],
-            "—" if suppress.hidden(r["existing_users"], pub, banner) else fmt.number(r["existing_per_10k"], 1),
-            counts["newly_found_year"], counts["out_of_control"],
-            suppress.rate(r["face_check_rate"], r["existing_users"], pub, banner),
-            counts["cases"], counts["hair_samples"], counts["hair_persons"],
-            suppress.rate(r["positivity_rate"], r["hair_samples"], pub, banner),
-            f"{r['checks_passed']}/{r['checks_total']}" if "checks_passed" in r else "—"]
+
+    def count(column: str) -> str:
+        if banner or not withheld[column]:
+            return fmt.number(r[column])
+        return suppress.count(r[column], pub, banner) if suppress.hidden(r[column], pub, banner) else ctx.t("withheld")
+
+    def hidden(column: str) -> bool:
+        return not banner and bool(withheld[column])
+
+    positivity = fmt.DASH if hidden("positives") or hidden("hair_samples") else suppress.rate(
+        r["positivity_rate"], r["hair_samples"], pub, banner)
+    return [label("township", r["township_code"], ctx.lang), count("existing_users"),
+            fmt.DASH if hidden("existing_users") else fmt.number(r["existing_per_10k"], 1),
+            count("newly_found_year"), count("out_of_control"),
+            suppress.rate(r["face_check_rate"], r["at_large"], pub, banner),   # its own base: users at large
+            count("cases"), count("hair_samples"), count("hair_persons"), positivity,
+            f"{r['checks_passed']}/{r['checks_total']}" if "checks_passed" in r else fmt.DASH]
 
 
 def _banner_row(ctx: Ctx, card: pd.DataFrame) -> list[str]:
@@ -307,52 +448,69 @@ def _banner_row(ctx: Ctx, card: pd.DataFrame) -> list[str]:
     row = pd.Series({
         "township_code": domain.BANNER_CODE, "existing_users": existing,
         "existing_per_10k": None if existing is None else existing / population * 10_000,
-        **{c: _pick(now, c) for c in ("newly_found_year", "out_of_control", "face_check_rate")},
+        **{c: _pick(now, c) for c in ("newly_found_year", "out_of_control", "face_check_rate", "at_large")},
         "cases": cases.totals(ctx.f, WHOLE_BANNER)["cases"], "hair_samples": h["samples"],
         "hair_persons": h["persons"],
         "positivity_rate": h["positivity_rate"]})
-    return _town_row(ctx, row, banner=True)
+    return _town_row(ctx, row, None)
 
 
 # --- 四、存在问题 ----------------------------------------------------------------------------------------
 def _problems(ctx: Ctx, heading: str) -> Section:
-    year = ctx.period.year
+    year, day = ctx.period.year, ctx.day(ctx.targets_as_of)
     six = targets.six_zero(year, WHOLE_BANNER)
     five = targets.five_never(year, WHOLE_BANNER)
     four = targets.four_up_four_down(year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
-    found = [ctx.t("target_not_met", target=r[name], failed=r["checks_failed"], total=r["checks_total"])
+    found = [ctx.t("target_not_met", day=day, target=r[name], failed=r["checks_failed"], total=r["checks_total"])
              for _, r in six[six["status"] == "not_met"].iterrows()]
-    found += [ctx.t("never_happened", event=d, count=fmt.number(c))
+    found += [ctx.t("never_happened", day=day, event=d, count=fmt.number(c))
               for d, c in zip(targets.describe(five, ctx.lang), five["count"]) if c and c > 0]
-    found += [ctx.t("not_achieved", indicator=d)
+    found += [ctx.t("not_achieved", day=day, indicator=d)
               for d, ok in zip(targets.describe(four, ctx.lang), four["achieved"]) if ok is False]
-    found += [a.text for a in _alerts(ctx, {"missing_tests", "warning"})]
+    found += _gaps(ctx)
     return _listed(ctx, heading, "problems", found, "no_problems")
+
+
+def _gaps(ctx: Ctx) -> list[str]:
+    """Quarters of the period's year (up to its end) without a wastewater sample or a hair test."""
+    first = max(f"{ctx.period.year}Q1", ctx.f.q_from, key=quarter_index)
+    gaps = quality.missing_quarters(quality.coverage(Filters(first, ctx.f.q_to), WHOLE_BANNER))
+    return [ctx.t("missing_tests", source=label("source", source, ctx.lang),
+                  quarters=fmt.join((ctx.period_of(q) for q in quarters), ctx.lang))
+            for source, quarters in gaps.items() if quarters]
 
 
 # --- 五、下一步工作 ----------------------------------------------------------------------------------------
 def _next_steps(ctx: Ctx, heading: str) -> Section:
     six = targets.six_zero(ctx.period.year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
-    steps = [ctx.t("step_target", target=r[name], tasks=fmt.join(list(r["plan_tasks"]), ctx.lang),
+    steps = [ctx.t("step_target", target=r[name], tasks=fmt.join([_task(t, ctx.lang) for t in r["plan_tasks"]], ctx.lang),
                    units=fmt.join(list(r["lead_units"]), ctx.lang))
              for _, r in six[six["status"] == "not_met"].iterrows() if r["plan_tasks"] is not None
              and len(r["plan_tasks"])]
     part = _listed(ctx, heading, "next_steps", steps, "fill_in")
-    if ctx.notes.get("next_steps") or not steps:
+    if ctx.notes.get("next_steps"):
         return part
-    return Section(heading, paragraphs=[*part.paragraphs, ctx.t("fill_in")])   # a line left for the office
+    if not steps:       # only the request to the office: it goes into the DOCX, not into PDF or HTML
+        return Section(heading, editor_note=ctx.t("fill_in"))
+    return Section(heading, paragraphs=part.paragraphs, editor_note=ctx.t("fill_in"))
+
+
+def _task(text: str, lang: str) -> str:
+    """A plan task as running Chinese text: "4.1 深化排查,精准管控" → "4.1深化排查，精准管控"."""
+    return re.sub(r"^([\d.]+)\s+", r"\1", text).replace(",", "，") if lang == "zh" else text
 
 
 # --- 附表 ----------------------------------------------------------------------------------------------
 def _annex(ctx: Ctx) -> list[Table]:
     tables = []
-    for build_ in (_annex_wastewater, _annex_six_zero, _annex_four_up):
+    for build_ in (_annex_wastewater, _annex_six_zero, _annex_four_up, _annex_hair_warnings):
         try:
-            tables.append(build_(ctx, len(tables) + 1))
+            found = build_(ctx, len(tables) + 1)
         except db.MartMissing:
             continue
+        tables += [found] if found else []
     return tables
 
 
@@ -360,7 +518,7 @@ def _annex_wastewater(ctx: Ctx, n: int) -> Table:
     subs = wastewater.by_substance(ctx.f, WHOLE_BANNER)
     rows = [[label("substance", r.substance, ctx.lang), fmt.number(r.samples), fmt.percent(r.below_loq_share),
              fmt.number(r.load_mg_day_per_1000, 2), fmt.number(r.load_previous_year, 2),
-             fmt.signed_percent(r.yoy_change_pct) or "—"] for r in subs.itertuples(index=False)]
+             words.movement(r.yoy_change_pct, ctx.lang) or fmt.DASH] for r in subs.itertuples(index=False)]
     return Table(ctx.t("annex_wastewater", n=n), [ctx.t(c) for c in (
         "col_substance", "col_samples", "col_below_loq", "col_load", "col_load_prev", "col_yoy")], rows,
         note=ctx.t("annex_wastewater_note"))
@@ -371,7 +529,7 @@ def _annex_six_zero(ctx: Ctx, n: int) -> Table:
     name = "target_zh" if ctx.lang == "zh" else "target_en"
     rows = [[r[name], label("status", r["status"], ctx.lang), f"{r['checks_passed']}/{r['checks_total']}"]
             for _, r in six.iterrows()]
-    return Table(ctx.t("annex_six_zero", n=n, year=ctx.period.year),
+    return Table(ctx.t("annex_six_zero", n=n, year=ctx.period.year, day=ctx.day(ctx.targets_as_of)),
                  [ctx.t("col_target"), ctx.t("col_status"), ctx.t("col_checks")], rows)
 
 
@@ -380,17 +538,33 @@ def _annex_four_up(ctx: Ctx, n: int) -> Table:
     rows = [[d, fmt.number(r.previous_value, 1), fmt.number(r.value, 1), targets.arrow(r.change),
              label("direction", r.expected_direction, ctx.lang), label("status", r.status, ctx.lang)]
             for d, r in zip(targets.describe(four, ctx.lang), four.itertuples(index=False))]
-    return Table(ctx.t("annex_four_up", n=n, year=ctx.period.year), [ctx.t(c) for c in (
-        "col_indicator", "col_previous", "col_value", "col_movement", "col_direction", "col_status")], rows)
+    return Table(ctx.t("annex_four_up", n=n, year=ctx.period.year, day=ctx.day(ctx.targets_as_of)),
+                 [ctx.t(c) for c in ("col_indicator", "col_previous", "col_value", "col_movement", "col_direction",
+                                     "col_status")], rows)
+
+
+def _annex_hair_warnings(ctx: Ctx, n: int) -> Table | None:
+    """The samples behind the hair early warnings: internal only, the one place a sample id appears."""
+    if ctx.public:
+        return None
+    w = _warnings(ctx)
+    w = w[w["kind"] == "hair_positive_outside_registry"]
+    if w.empty:
+        return None
+    rows = [[ctx.period_of(r.quarter), label("township", r.township_code, ctx.lang), r.sample_id,
+             label("subject_group", r.subject_group, ctx.lang), label("substance", r.substance, ctx.lang),
+             fmt.number(r.concentration_ng_mg, 3)] for r in w.itertuples(index=False)]
+    return Table(ctx.t("annex_hair_warnings", n=n), [ctx.t(c) for c in (
+        "col_quarter", "col_township", "col_sample", "col_group", "col_substance", "col_concentration")], rows)
 
 
 def _footnotes(ctx: Ctx, meta: db.Meta) -> list[str]:
-    notes = [ctx.t("as_of", when=fmt.moment(meta.published_at, ctx.lang), version=meta.version or "—"),
-             ctx.t("sources")]
+    notes = [ctx.t("as_of", when=ctx.day(meta.published_at), version=meta.version or fmt.DASH), ctx.t("sources")]
     if ctx.public:
         notes.append(ctx.t("suppressed_note", n=suppress.threshold()))
     missing = [f for f in fonts.faces().values() if f.fell_back]
     if missing:
-        notes.append(ctx.t("font_note", official=fmt.join((f.official for f in missing), ctx.lang),
-                           available=fmt.join(sorted({f.available or "—" for f in missing}), ctx.lang)))
+        notes.append(ctx.t("font_note", official=fmt.join((fonts.display_name(f.official, ctx.lang) for f in missing), ctx.lang),
+                           available=fmt.join(sorted({fonts.display_name(f.available, ctx.lang)
+                                                      for f in missing}), ctx.lang)))
     return notes

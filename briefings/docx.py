@@ -5,14 +5,17 @@ Layout rules (the numbers the standard fixes, and what this file does with them)
   is 26 mm and the bottom 35 mm.
 - Body text 3号 (16 pt) 仿宋_GB2312, 22 lines a page: the line pitch is exactly 28 pt (22 × 28 pt ≈ 217 mm), first
   line indented two characters (32 pt), justified.
-- Title 2号 (22 pt) 小标宋, centred, may wrap. Under it one line with the issuer (left) and the date of issue in
-  Arabic numerals (right) over a red rule, as on the HTML and PDF briefing; the marking (内部资料…) sits top
-  left in 3号 黑体.
+- 版头: the marking (内部资料…) top left in 3号 黑体; the masthead (乌拉特前旗禁毒工作通报) in red 小标宋,
+  centred; 第N期 under it; one line with the issuer (left) and the date of issue in Arabic numerals (right)
+  over a red rule, as on the HTML and PDF briefing.
+- 主体: title 2号 (22 pt) 小标宋, centred, may wrap; 主送 flush left; the lead sentence; the sections; the
+  附件 list. 版记 closes the document: 抄送 and the issuing office with the date, between black rules.
 - Headings "一、" in 黑体, "（一）" in 楷体_GB2312, both 16 pt and indented like body text (the heading text
   carries the numbering). Deeper sections are set like level 2.
-- Tables and charts: title above (黑体 14 pt), tables in 12 pt with a header row repeated on every page, notes
-  in 12 pt below; charts 15 cm wide. The annex (附表) starts on a new page; footnotes close the document in
-  小四 (12 pt) under a thin rule.
+- Tables and charts: title above (黑体 14 pt), tables in 五号 (10.5 pt; a table too wide for it is set smaller,
+  down to 小五, as direct formatting of its runs) with column widths from the content (`briefings.layout`)
+  and a header row repeated on every page, notes in 12 pt below; charts 15 cm wide. The annex (附表) starts
+  on a new page; footnotes follow in 小四 (12 pt) under a thin rule, then the 版记.
 - Page numbers "— 1 —" in 4号 (14 pt) Arabic numerals 7 mm under the text block: odd pages right, even pages
   left, each one character in from the edge of the text block.
 
@@ -41,7 +44,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import _Row
 from docx.text.font import Font
@@ -51,7 +54,8 @@ from docx.text.run import Run
 import i18n
 from briefings.fonts import LATIN, face
 from briefings.html import write_file
-from briefings.model import Briefing, Chart, Section, Table
+from briefings.layout import TABLE_SIZES, fit
+from briefings.model import Briefing, Chart, Masthead, Section, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}   # text block 156 × 225 mm
@@ -59,6 +63,7 @@ TEXT_WIDTH = Mm(156)
 FOOTER_DISTANCE = Mm(22)        # a 14 pt number line ≈ 6 mm high: its top sits 7 mm under the text block
 CHART_WIDTH = Cm(15)
 CHAR = Pt(16)                   # one character of body text (3号)
+CELL_MARGIN = Mm(1.1)           # left and right inside a table cell (Word's default 1.9 mm wastes a column)
 RED = "CC0000"
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -86,12 +91,17 @@ class Look:
     outline: int | None = None      # Word's navigation pane level
     keep_with_next: bool = False
     page_break_before: bool = False
+    color: str | None = None        # RGB hex
 
 
 # keyed by the end of the style name: "Briefing Heading 1" → "heading_1"
 LOOKS: dict[str, Look] = {look.name.removeprefix("Briefing ").lower().replace(" ", "_"): look for look in [
     Look("Briefing Marking", "heading1", 16, J.LEFT, after=14),
+    Look("Briefing Masthead", "title", 30, J.CENTER, line=None, before=12, after=6, color=RED),
+    Look("Briefing Issue Number", "body", 16, J.CENTER, after=0),
     Look("Briefing Title", "title", 22, J.CENTER, line=33, after=14),
+    Look("Briefing Recipients", "body", 16, J.LEFT),
+    Look("Briefing Imprint", "body", 14, J.LEFT, line=None, before=4, after=4),
     Look("Briefing Issued", "body", 16, J.LEFT, after=28),
     Look("Briefing Body", "body", 16, first_line=32),
     Look("Briefing Heading 1", "heading1", 16, first_line=32, outline=0, keep_with_next=True),
@@ -99,8 +109,8 @@ LOOKS: dict[str, Look] = {look.name.removeprefix("Briefing ").lower().replace(" 
     Look("Briefing Annex Heading", "heading1", 16, J.LEFT, outline=0, keep_with_next=True, page_break_before=True),
     Look("Briefing Table Title", "heading1", 14, J.CENTER, before=14, after=6, keep_with_next=True),
     Look("Briefing Chart Title", "heading1", 14, J.CENTER, before=14, after=6, keep_with_next=True),
-    Look("Briefing Table Header", "heading1", 12, J.CENTER, line=18, bold=True),
-    Look("Briefing Table Text", "body", 12, J.CENTER, line=18),
+    Look("Briefing Table Header", "heading1", TABLE_SIZES[0], J.CENTER, line=15, bold=True),
+    Look("Briefing Table Text", "body", TABLE_SIZES[0], J.CENTER, line=15),
     Look("Briefing Figure", "body", 16, J.CENTER, line=None, keep_with_next=True),
     Look("Briefing Note", "body", 12, line=18, before=4, after=14),
     Look("Briefing Footnote", "body", 12, line=18),
@@ -116,8 +126,11 @@ def render(briefing: Briefing, path: Path) -> Path:
     _front_matter(doc, briefing)
     for section in briefing.sections:
         _section(doc, section, level=1)
+    _attachments(doc, briefing)
     _annex(doc, briefing)
     _footnotes(doc, briefing)
+    if briefing.masthead:
+        _imprint(doc, briefing.masthead)
     _page_numbers(doc)
     _core_properties(doc, briefing)
     _drop_thumbnail(doc)
@@ -151,6 +164,7 @@ def _define_styles(doc: Document, lang: str) -> None:
     for key in ("heading_1", "heading_2", "annex_heading"):
         doc.styles[LOOKS[key].name].next_paragraph_style = doc.styles[LOOKS["body"].name]
     _issued_style(doc.styles[LOOKS["issued"].name])
+    _imprint_style(doc.styles[LOOKS["imprint"].name])
     _border(doc.styles[LOOKS["footnote"].name], "top", eighths=6, color="000000")  # Word draws one over the block
 
 
@@ -162,11 +176,21 @@ def _issued_style(style: ParagraphStyle) -> None:
     _border(style, "bottom", eighths=12, color=RED)                                  # 1.5 pt
 
 
+def _imprint_style(style: ParagraphStyle) -> None:
+    """版记 lines: one character in on both sides, the date at a right tab, a black rule under each."""
+    pf = style.paragraph_format
+    pf.left_indent = pf.right_indent = Pt(14)
+    pf.tab_stops.add_tab_stop(TEXT_WIDTH - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
+    _border(style, "bottom", eighths=4, color="000000")
+
+
 def _add_style(doc: Document, look: Look) -> ParagraphStyle:
     style = doc.styles.add_style(look.name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style, style.quick_style = doc.styles["Normal"], True
     set_fonts(style.font, look.role)
     style.font.size, style.font.bold = Pt(look.size), look.bold or None
+    if look.color:
+        style.font.color.rgb = RGBColor.from_string(look.color)
     pf = style.paragraph_format
     pf.alignment, pf.first_line_indent = look.align, Pt(look.first_line)
     pf.left_indent = pf.right_indent = Pt(0)
@@ -188,12 +212,23 @@ def _language(doc: Document, lang: str) -> None:
 
 def _border(style: ParagraphStyle, side: str, eighths: int, color: str) -> None:
     """A rule on one side of the paragraphs of `style` (`eighths` of a point thick, 6 pt from the text)."""
+    style.element.get_or_add_pPr().insert_element_before(_rules({side: eighths}, color), *PPR_AFTER_PBDR)
+
+
+def _paragraph_borders(paragraph: Paragraph, sides: dict[str, int]) -> None:
+    """Black rules on one paragraph, `sides` → eighths of a point (they replace its style's rules)."""
+    paragraph._p.get_or_add_pPr().insert_element_before(_rules(sides, "000000"), *PPR_AFTER_PBDR)
+
+
+def _rules(sides: dict[str, int], color: str):
     pbdr = OxmlElement("w:pBdr")
-    line = OxmlElement(f"w:{side}")
-    for attr, value in {"val": "single", "sz": str(eighths), "space": "6", "color": color}.items():
-        line.set(qn(f"w:{attr}"), value)
-    pbdr.append(line)
-    style.element.get_or_add_pPr().insert_element_before(pbdr, *PPR_AFTER_PBDR)
+    for side in ("top", "left", "bottom", "right"):          # schema order
+        if side in sides:
+            line = OxmlElement(f"w:{side}")
+            for attr, value in {"val": "single", "sz": str(sides[side]), "space": "6", "color": color}.items():
+                line.set(qn(f"w:{attr}"), value)
+            pbdr.append(line)
+    return pbdr
 
 
 # --- content ----------------------------------------------------------------------------------------------
@@ -213,10 +248,37 @@ def _paragraph(doc: Document, key: str, text: str) -> Paragraph:
 
 
 def _front_matter(doc: Document, briefing: Briefing) -> None:
+    """版头 (marking, red masthead, 第N期, issuer and date over the red rule), then title, 主送 and lead."""
+    m = briefing.masthead
     if briefing.marking is not None:
         _paragraph(doc, "marking", briefing.marking)
-    _paragraph(doc, "title", briefing.title)
+    if m:
+        _paragraph(doc, "masthead", m.name)
+        _paragraph(doc, "issue_number", m.number)
     _paragraph(doc, "issued", f"{briefing.issuer}\t{briefing.date_text}")
+    _paragraph(doc, "title", briefing.title)
+    if m:
+        _paragraph(doc, "recipients", m.recipients)
+        _paragraph(doc, "body", m.lead)
+
+
+def _attachments(doc: Document, briefing: Briefing) -> None:
+    """附件：1.… under the body, as GB/T 9704 places the list of what is attached."""
+    m = briefing.masthead
+    if not m or not m.attachments:
+        return
+    label = i18n.t("brief.attachments_label", briefing.lang) + ("：" if briefing.lang == "zh" else ": ")
+    for i, title in enumerate(m.attachments):
+        lead = label if i == 0 else "\u3000" * len(label) if briefing.lang == "zh" else " " * len(label)
+        _paragraph(doc, "body", f"{lead}{i + 1}.{title}").paragraph_format.space_before = Pt(28 if i == 0 else 0)
+
+
+def _imprint(doc: Document, m: Masthead) -> None:
+    """版记: 抄送, then the issuing office and the date, each over a rule; a thicker rule on top."""
+    cc = _paragraph(doc, "imprint", m.cc)
+    cc.paragraph_format.space_before = Pt(28)
+    _paragraph_borders(cc, {"top": 8, "bottom": 4})
+    _paragraph(doc, "imprint", f"{m.printer}\t{m.printed_on}")
 
 
 def _section(doc: Document, section: Section, level: int) -> None:
@@ -224,6 +286,8 @@ def _section(doc: Document, section: Section, level: int) -> None:
     _paragraph(doc, "heading_1" if level == 1 else "heading_2", section.heading)
     for text in section.paragraphs:
         _paragraph(doc, "body", text)
+    if section.editor_note:
+        _paragraph(doc, "body", section.editor_note)
     for table in section.tables:
         _table(doc, table)
     for chart in section.charts:
@@ -250,6 +314,8 @@ def _table(doc: Document, table: Table) -> None:
     _paragraph(doc, "table_title", table.title)
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style, grid.alignment = doc.styles["Table Grid"], WD_TABLE_ALIGNMENT.CENTER
+    layout = fit(table, TEXT_WIDTH.mm)
+    _fixed_widths(grid, [Mm(w) for w in layout.widths])
     for i, (row, values) in enumerate(zip(grid.rows, [table.columns, *table.rows])):
         _row_flags(row, header=i == 0)
         total = table.total_row and i == len(table.rows)
@@ -258,9 +324,32 @@ def _table(doc: Document, table: Table) -> None:
             key = "table_header" if i == 0 else "table_text"
             paragraph = cell.paragraphs[0]
             paragraph.style = LOOKS[key].name
-            _run(paragraph, text, key, bold=total or None)
+            run = _run(paragraph, text, key, bold=total or None)
+            if layout.size != LOOKS[key].size:      # a wide table set smaller than its style, so nothing breaks
+                run.font.size = Pt(layout.size)
     if table.note:
         _paragraph(doc, "note", table.note)
+
+
+def _fixed_widths(grid, widths: list[int]) -> None:
+    """Column widths from the content (`briefings.layout`), a fixed layout so Word and WPS keep them, and
+    narrow cell margins (the widths allow for them)."""
+    grid.autofit = False
+    tbl_pr = grid._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(CELL_MARGIN.twips)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(layout)
+    tbl_pr.append(margins)
+    for column, width in zip(grid.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _row_flags(row: _Row, header: bool) -> None:

@@ -10,13 +10,16 @@ import subprocess
 from dataclasses import dataclass
 from functools import cache
 
-# role → (official family names, in order of preference; fallback family)
-ROLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "title": (("方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK"), "Noto Serif CJK SC"),
-    "body": (("仿宋_GB2312", "仿宋", "FangSong_GB2312", "FangSong"), "Noto Serif CJK SC"),
-    "heading1": (("黑体", "SimHei"), "Noto Sans CJK SC"),
-    "heading2": (("楷体_GB2312", "楷体", "KaiTi_GB2312", "KaiTi"), "Noto Serif CJK SC"),
+# role → (official family names, in order of preference; fall-back families, in order of preference).
+# 楷体 falls back to a 楷书 face (Debian fonts-arphic-ukai) so that （一） headings stay distinct from the body.
+ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "title": (("方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK"), ("Noto Serif CJK SC",)),
+    "body": (("仿宋_GB2312", "仿宋", "FangSong_GB2312", "FangSong"), ("Noto Serif CJK SC",)),
+    "heading1": (("黑体", "SimHei"), ("Noto Sans CJK SC",)),
+    "heading2": (("楷体_GB2312", "楷体", "KaiTi_GB2312", "KaiTi"), ("AR PL UKai CN", "LXGW WenKai", "Noto Serif CJK SC")),
 }
+# Chinese names of the fall-back faces, for a Chinese sentence that names them
+ZH_NAMES = {"Noto Serif CJK SC": "思源宋体", "Noto Sans CJK SC": "思源黑体", "AR PL UKai CN": "文鼎中楷"}
 LATIN = "Times New Roman"
 
 
@@ -42,10 +45,17 @@ def installed_families() -> frozenset[str]:
 
 
 def face(role: str) -> Face:
-    official, fallback = ROLES[role]
+    official, fallbacks = ROLES[role]
     have = installed_families()
-    found = next((name for name in official if name in have), None)
-    return Face(role, official[0], found or (fallback if fallback in have else None))
+    found = next((name for name in (*official, *fallbacks) if name in have), None)
+    return Face(role, official[0], found)
+
+
+def display_name(family: str | None, lang: str) -> str:
+    """A family as a sentence in `lang` names it ("—" for none): Chinese text says 仿宋, not 仿宋_GB2312."""
+    if family is None:
+        return "—"
+    return ZH_NAMES.get(family, family.split("_")[0]) if lang == "zh" else family
 
 
 def faces() -> dict[str, Face]:

@@ -15,16 +15,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import i18n
 from briefings.fonts import ROLES, Face, faces
+from briefings.layout import fit, unbreakable
 from briefings.model import Briefing
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEXT_WIDTH_MM = 156                                   # the GB/T 9704 text block
 GENERIC = {"heading1": "sans-serif"}                  # every other role: serif
 
 
 def font_stack(f: Face) -> str:
     """CSS font-family for a role: every official name, then the face found here and the Noto fallback."""
-    official, fallback = ROLES[f.role]
-    names = dict.fromkeys((*official, f.available or fallback, fallback))
+    official, fallbacks = ROLES[f.role]
+    names = dict.fromkeys((*official, *([f.available] if f.available else []), *fallbacks))
     return ", ".join([*(f'"{name}"' for name in names), GENERIC.get(f.role, "serif")])
 
 
@@ -38,6 +40,8 @@ def _env() -> Environment:
                       autoescape=select_autoescape(("html", "j2")),  # the .css template is not HTML
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["data_uri"] = png_data_uri
+    env.filters["fit"] = lambda table: fit(table, TEXT_WIDTH_MM)
+    env.filters["unbreakable"] = unbreakable
     return env
 
 
@@ -46,7 +50,8 @@ def html_string(briefing: Briefing, for_print: bool = False) -> str:
     lang = "zh" if briefing.lang == "zh" else "en"
     return _env().get_template("briefing.html.j2").render(
         b=briefing, for_print=for_print, html_lang="zh-CN" if lang == "zh" else "en",
-        annex_heading=i18n.t("brief.annex_heading", lang),
+        annex_heading=i18n.t("brief.annex_heading", lang), m=briefing.masthead,
+        attachments_label=i18n.t("brief.attachments_label", lang), colon="：" if lang == "zh" else ": ",
         fonts={role: font_stack(f) for role, f in faces().items()})
 
 

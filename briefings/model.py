@@ -34,6 +34,21 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     subsections: list["Section"] = field(default_factory=list)
+    editor_note: str | None = None  # a line asking the office to add its own text: in the DOCX only
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """版头 and 版记 of GB/T 9704-2012: who issues, which issue, to whom, and the imprint at the end."""
+
+    name: str                       # red masthead: "乌拉特前旗禁毒工作通报"
+    number: str                     # "第3期", counted per year from the archive
+    recipients: str                 # 主送: "各苏木镇（农牧场）禁毒办、旗禁毒委各成员单位："
+    lead: str                       # "现将2024年第三季度全旗毒情监测预警情况通报如下："
+    attachments: list[str]          # 附件 list: the annex tables' titles
+    cc: str                         # 版记 抄送 line
+    printer: str                    # 版记: the office that issues it (left) …
+    printed_on: str                 # … and the day (right): "2024年10月8日印发"
 
 
 @dataclass(frozen=True)
@@ -49,3 +64,4 @@ class Briefing:
     annex: list[Table]              # 附表
     footnotes: list[str]            # data as of, warehouse version, sources, suppression rule, font fallback
     version: str                    # warehouse version the figures come from
+    masthead: Masthead | None = None

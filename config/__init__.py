@@ -1,10 +1,13 @@
 """The settings registry: one YAML file, every setting documented, environment overrides.
 
 `get("quarantine_max_percent")` returns the environment's value (variable named like the setting in upper
-case) or the documented default, converted to the default's type.
+case) or the documented default, converted to the default's type. A value that cannot be converted, or is not
+one of the setting's choices, raises `SettingError`: a configuration fault, which every command reports as one
+bilingual line with exit code 2 (`ConfigError`).
 """
 from __future__ import annotations
 
+import math
 import os
 from functools import cache
 from pathlib import Path
@@ -15,6 +18,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_FILE = Path(__file__).with_name("settings.yaml")
 DATA_DIR_MARK = "{data_dir}"
+
+
+class ConfigError(Exception):
+    """The installation is wrong, not the data: a bad setting, a path of the wrong kind, a damaged file.
+    Its message is one bilingual line; commands exit with code 2."""
+
+
+class SettingError(ConfigError, ValueError):
+    """A setting's value from the environment is not of its type or not one of its choices."""
 
 
 @cache
@@ -29,17 +41,37 @@ def get(name: str) -> Any:
     default = spec["default"]
     raw = os.environ.get(name.upper())
     if raw is None or raw == "":
-        value = default
-    elif isinstance(default, bool):
-        value = raw.lower() in {"1", "true", "yes"}
-    elif isinstance(default, (int, float)):
-        number = float(raw)
-        value = int(number) if isinstance(default, int) and number.is_integer() else number
-    else:
-        value = type(default)(raw)
+        return default
+    value = _convert(name, raw, default)
     if "choices" in spec and value not in spec["choices"]:
-        raise ValueError(f"setting {name}={value!r}: expected one of {spec['choices']}")
+        raise invalid(name, raw, " | ".join(map(str, spec["choices"])))
     return value
+
+
+def _convert(name: str, raw: str, default: Any) -> Any:
+    """`raw` as the default's type (a whole-number setting may be given a fraction, e.g. 7.5 %); SettingError
+    when it is not of it (a NaN or infinite number is no number)."""
+    if isinstance(default, bool):
+        if raw.lower() not in {"1", "true", "yes", "0", "false", "no"}:
+            raise invalid(name, raw, "true | false")
+        return raw.lower() in {"1", "true", "yes"}
+    if isinstance(default, (int, float)):
+        try:
+            number = float(raw)
+        except ValueError:
+            number = float("nan")
+        if not math.isfinite(number):
+            raise invalid(name, raw, "数字 / a number")
+        return int(number) if isinstance(default, int) and number.is_integer() else number
+    return type(default)(raw)
+
+
+def invalid(name: str, raw: str, expected: str) -> SettingError:
+    """The error for setting `name` holding `raw` (shown cut short, and escaped when unprintable)."""
+    import i18n
+
+    shown = raw if len(raw) <= 40 and raw.isprintable() else repr(raw[:40])
+    return SettingError(i18n.both("setting_invalid", name=name.upper(), value=shown, expected=expected))
 
 
 def path(name: str) -> Path:

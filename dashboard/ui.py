@@ -280,4 +280,5 @@ def township_metrics(row: pd.Series) -> None:
     metric(c[2], tr("col.newly_found_year"), fmt.number(row["newly_found_year"]))
     metric(c[3], tr("col.cases"), fmt.number(row["cases"]))
     metric(c[4], tr("col.positivity_rate"), fmt.percent(row["positivity_rate"]))
-    metric(c[5], tr("col.checks_passed"), f"{int(row['checks_passed'])}/{int(row['checks_total'])}")
+    metric(c[5], tr("col.checks_passed"), f"{int(row['checks_passed'])}/{int(row['checks_total'])}",
+           help=tr("town.checks_no_data", n=int(row["checks_no_data"])) if row["checks_no_data"] else None)

@@ -29,7 +29,7 @@ with ui.section("reg.headline"):
     for column, rate in zip(c[:3], ("face_check_rate", "info_verified_rate", "community_execution_rate")):
         ui.metric(column, tr(f"col.{rate}"), fmt.percent(now[rate]), ui.points(now[rate], prev.get(rate)))
     ui.metric(c[3], tr("col.users_per_case_worker"), fmt.number(now["users_per_case_worker"], 1),
-              help=tr("reg.staff_help"))
+              help=tr("reg.staff_help_base", base=tr(f"rules.base.{registry.staff_ratio_base()}")))
 
 if now is None:
     ui.sources("registry")

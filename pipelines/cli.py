@@ -1,8 +1,9 @@
 """`python -m pipelines ingest|run|demo|status|rebuild|export` (contract.md §1; `export` is the province
 roll-up of the roadmap, `warehouse.export`).
 
-Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected,
-2 usage or configuration error (a broken expectation suite is one: nothing is published). Messages are in Chinese and English.
+Exit codes: 0 every file loaded (some rows may be quarantined), 1 at least one file rejected, or the disk
+full (nothing published), 2 usage or configuration error (a bad setting, a path of the wrong kind, a damaged
+warehouse or key, a broken expectation suite: nothing is published). Messages are in Chinese and English.
 """
 from __future__ import annotations
 
@@ -59,9 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, SuiteError) as exc:
+    except (UsageError, SuiteError, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except warehouse.DiskFull as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -91,7 +95,7 @@ def landing_files() -> dict[str, list[Path]]:
     found = {}
     for source in names():
         done = _loaded_hashes(source)
-        files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+        files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
         new = [p for p in files if ingest_mod.sha256_of(p) not in done]
         if new:
             found[source] = new
@@ -170,7 +174,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not warehouse.live_path().exists():
         raise UsageError(i18n.both("cli_no_warehouse"))
-    folder = export(args.out or config.path("data_dir") / "export")
+    out = args.out or config.path("data_dir") / "export"
+    if out.exists() and not out.is_dir():
+        raise UsageError(i18n.both("out_not_a_folder", path=out))
+    folder = export(out)
     print(i18n.both("cli_exported", dir=folder))
     return 0
 

@@ -11,6 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -147,13 +148,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         con.execute("commit")
         result.messages.insert(0, i18n.both("file_loaded", loaded=result.rows_loaded,
                                             quarantined=len(result.quarantine)))
-    except read.FileRejected as exc:
-        con.execute("rollback")
+    except (read.FileRejected, duckdb.Error, ArithmeticError, ValueError, OSError) as exc:  # this file only...
+        _rollback(con, exc)
+        if isinstance(exc, config.ConfigError) or warehouse.disk_full(exc):
+            raise   # ...unless the installation or the disk is at fault: every file would fail alike
         result.status = "rejected"
         result.rows_loaded = 0
-        result.messages.insert(0, str(exc))
-    except BaseException:
-        con.execute("rollback")
+        result.messages.insert(0, str(exc) if isinstance(exc, read.FileRejected)
+                               else i18n.both("file_failed", detail=type(exc).__name__))
+    except BaseException as exc:
+        _rollback(con, exc)
         raise
     finally:
         _drop_raw(con, raw)
@@ -163,12 +167,25 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         _store_validation(con, source, result.run_id, outcome)
 
 
+def _rollback(con: duckdb.DuckDBPyConnection, cause: BaseException) -> None:
+    """Roll the file's transaction back; if the failure broke the connection, the failure is what counts
+    (raised as it is, never hidden behind "cannot rollback")."""
+    try:
+        con.execute("rollback")
+    except duckdb.Error:
+        raise cause from None
+
+
 def _drop_raw(con: duckdb.DuckDBPyConnection, raw: read.RawFile | None) -> None:
-    """The raw rows (with identity numbers) and any transcoded copy of the file, loaded or not."""
-    con.execute("drop view if exists raw_unnumbered; drop table if exists raw_xlsx; "
-                "drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
+    """The raw rows (with identity numbers) and any transcoded copy of the file, loaded or not.
+
+    The copy goes first; the temporary tables go with the connection if a failure broke it (an error here
+    would hide that failure)."""
     if raw is not None:
         raw.close()
+    with suppress(duckdb.Error):
+        con.execute("drop view if exists raw_unnumbered; drop table if exists raw_xlsx; "
+                    "drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
 
 
 def _check_share(bad: int, total: int) -> None:

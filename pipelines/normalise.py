@@ -4,12 +4,19 @@ Creates temp table `norm_unnumbered` (`read.number` then adds file row numbers a
 column per source column (under its stored name), and `issues`, the list of `column:kind` parse problems of
 the row (an unparseable date, an unknown township, a bad identity number...). Identity numbers become keyed pseudonyms here and go no further; `record_ref`
 carries a masked form for quarantine messages.
+
+Values that parse but are implausible (`Limits`: a date outside the window of the settings, a number beyond
+`number_max_abs`) are issues of kind `range`: the row is quarantined, and no such value reaches a bigint
+cast, pandas' nanosecond timestamps or Great Expectations.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+
+import config
 
 import domain
 from domain import identity
@@ -68,6 +75,29 @@ def _vocab(column: Column, col: str) -> str:
     return f"{lookup}::boolean" if column.vocab == "yesno" else lookup
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The plausible values (settings): dates in [earliest, latest], numbers within ±max_abs."""
+    earliest: date
+    latest: date
+    max_abs: float
+
+    @classmethod
+    def of(cls, today: date) -> Limits:
+        text = config.get("date_earliest")
+        try:
+            earliest = date.fromisoformat(text)
+        except ValueError:
+            earliest = None
+        if earliest is None or earliest < date(1678, 1, 1):
+            raise config.invalid("date_earliest", text, "YYYY-MM-DD ≥ 1678-01-01")
+        years = int(config.get("date_latest_years_ahead"))
+        if not 0 <= years <= 200:
+            raise config.invalid("date_latest_years_ahead", str(years), "0 – 200")
+        latest = today.replace(year=today.year + years, day=28 if (today.month, today.day) == (2, 29) else today.day)
+        return cls(earliest, latest, float(config.get("number_max_abs")))
+
+
 def _date(col: str) -> str:
     """ISO dates by a fast cast; the other accepted spellings through strptime."""
     formats = ", ".join(_quote(f) for f in DATE_FORMATS)
@@ -80,19 +110,32 @@ def _number(col: str) -> str:
     return f"case when isfinite({value}) then {value} end"
 
 
-def typed(column: Column, col: str) -> str:
-    """SQL expression of the typed value of raw column `col` (NULL when empty or unparseable)."""
+NUMERIC = {"number", "integer", "concentration"}
+
+
+def parsed(column: Column, col: str) -> str | None:
+    """SQL: the value as read, before the limits (None for types without limits)."""
+    if column.type == "date":
+        return _date(col)
+    if column.type == "concentration":
+        return f"case when not {_below_loq(col)} then {_number(col)} end"
+    if column.type in NUMERIC:
+        return _number(col)
+    return None
+
+
+def typed(column: Column, col: str, limits: Limits) -> str:
+    """SQL expression of the typed value of raw column `col` (for limited types, of its `parsed` value);
+    NULL when empty, unparseable or out of the limits."""
     t = column.type
     if t == "text":
         return _clean(col)
     if t == "date":
-        return _date(col)
-    if t == "number":
-        return _number(col)
-    if t == "integer":
-        return f"case when {_number(col)} = round({_number(col)}) then {_number(col)}::bigint end"
-    if t == "concentration":
-        return f"case when not {_below_loq(col)} then {_number(col)} end"
+        return f"case when {col} between date '{limits.earliest}' and date '{limits.latest}' then {col} end"
+    if t in NUMERIC:
+        within = f"case when abs({col}) <= {limits.max_abs!r} then {col} end"
+        return f"case when {col} = round({col}) then try_cast({within} as bigint) end" if t == "integer" \
+            else within
     if t in {"vocab", "unit"}:
         return _vocab(column, col)
     if t == "period":
@@ -126,6 +169,7 @@ def issue_kind(column: Column) -> str:
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
           key: bytes, snapshot_date: date | None = None) -> None:
     """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order."""
+    limits = Limits.of(today)
     cols = [c for c in source.columns if c.type != "dropped"]
     build_vocab_tables(con, [c for c in cols if c.type in {"vocab", "unit"}], present)
     select, issues, derived = [], [], []     # derived: computed once in a subquery, below what reads it
@@ -139,7 +183,14 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select += ["__id", f"{identity.problem_sql('__id', today, '__id17')} as __id_problem",
                        f"{identity.birth_sql('__id')} as __id_birth", f"{identity.sex_sql('__id')} as __id_sex"]
             continue
-        select.append(f"{typed(c, raw)} as {c.target}")
+        kind = f"'{c.name}:{issue_kind(c)}'"
+        value = parsed(c, raw)
+        if value is not None:   # read once below, then limited; a value read but out of limits is a range issue
+            derived.append(f"{value} as __read_{c.target}")
+            select.append(f"__read_{c.target}")
+            kind = f"case when __read_{c.target} is null then {kind} else '{c.name}:range' end"
+            value = f"__read_{c.target}"
+        select.append(f"{typed(c, value or raw, limits)} as {c.target}")
         if c.flag:
             select.append(f"{_below_loq(raw)} as {c.flag}")
         if issue_kind(c):
@@ -148,8 +199,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             if issue_kind(c) == "vocab":     # the raw spelling rides along, shown only when it is unknown
                 select.append(f"{raw} as __raw_{c.target}")
                 shown = f" || ':' || {_shown(f'__raw_{c.target}')}"
-            issues.append(f"case when __given_{c.target} and {c.target} is null "
-                          f"then '{c.name}:{issue_kind(c)}'{shown} end")
+            issues.append(f"case when __given_{c.target} and {c.target} is null then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
     con.execute(f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows)}")

@@ -10,10 +10,14 @@ import hashlib
 import hmac
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 import config
+import i18n
+import warehouse
 
+KEY_BYTES = 32  # a key shorter than this is refused
 BLOCK = 64  # SHA-256 block size: HMAC pads the key to it
 HEX_CHARS = 32  # HMAC-SHA256 truncated to 128 bits (RFC 2104 §5): no collision in any realistic registry
 
@@ -23,14 +27,48 @@ def key_path() -> Path:
 
 
 def load_key(path: Path | None = None) -> bytes:
-    """The pseudonym key, created (32 random bytes, mode 0600) on first use."""
+    """The pseudonym key, created (KEY_BYTES random bytes, mode 0600) on first use.
+
+    A key file that is empty or shorter than KEY_BYTES is refused (ConfigError), never used: HMAC under an
+    empty key is an unkeyed hash of the identity number. Such a file comes from a creation cut short (a full
+    disk) or from a hand edit; the real key must come back from its backup, as a new one would give every
+    person a new pseudonym.
+    """
     path = path or key_path()
+    if path.is_dir():
+        raise config.ConfigError(i18n.both("key_is_folder", path=path))
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_key(path)
+    key = path.read_bytes()
+    if len(key) < KEY_BYTES:
+        raise config.ConfigError(i18n.both("key_too_short", path=path, size=len(key), minimum=KEY_BYTES))
+    return key
+
+
+def _create_key(path: Path) -> None:
+    """Write a new key atomically: a private temporary file in the same folder, flushed to disk, then linked
+    to its name (which fails if another process made the key meanwhile: that key is kept)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(32))
-    return path.read_bytes()
+            f.write(secrets.token_bytes(KEY_BYTES))
+            f.flush()
+            os.fsync(f.fileno())
+        with suppress(FileExistsError):
+            os.link(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        if warehouse.disk_full(exc):
+            raise warehouse.DiskFull(i18n.both("disk_full", folder=path.parent)) from exc
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def pseudonym(number: str, key: bytes) -> str:

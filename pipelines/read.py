@@ -3,13 +3,21 @@ DuckDB's CSV reader, or a table for a workbook), and 1-based file row numbers fo
 
 Only the columns the source knows are read; dropped columns (names) and unknown extras never reach a table.
 Problems with the file as a whole raise `FileRejected` with a bilingual message.
+
+The rows are accounted for independently of DuckDB's reader: `scan` counts the file's lines in a streaming
+pass of its own, and when DuckDB's rows (read or set aside as malformed) are not as many, `number` counts
+the records with Python's CSV tokenizer, and rejects a file whose rows are not all accounted for or where a
+stray quote made the reader swallow the lines after it. Size and row limits (settings) are checked before any
+reader runs; a workbook's from its zip directory, so that a zip bomb is refused without inflating it.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +28,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+import config
 import i18n
+import warehouse
 from warehouse import scalar
 from pipelines.sources import Source, sources
 
@@ -39,6 +49,9 @@ class RawFile:
     ignored: list[str] = field(default_factory=list)
     numbers: list[int] | None = None              # XLSX: each kept row's number; CSV: counted once read
     transcoded: Path | None = None                # the UTF-8 copy a GB18030 file is read from
+    path: Path | None = None                      # CSV: the file, its lines (`scan`) and header width
+    lines: int | None = None
+    width: int = 0
     rows_read: int = 0                            # set by `number`
     malformed: list[tuple[int, str]] = field(default_factory=list)   # (row number, detail), set by `number`
 
@@ -48,36 +61,116 @@ class RawFile:
 
 
 CHUNK = 1 << 20
+MB = 1 << 20
+LF, CR, SPACE, DEL = 0x0A, 0x0D, 0x20, 0x7F
+# Control characters (tab included, LF and CR not), DEL and the byte order mark, as an RE2 pattern removed by
+# DuckDB from every value of a file holding any (`_scan` finds them: in GB18030 as in UTF-8 no byte below
+# 0x30 is part of a longer character, so control bytes are control characters in both).
+UNWANTED_SQL = r"'[\x00-\x09\x0B\x0C\x0E-\x1F\x7F\x{FEFF}]'"
 
 
-def detect_encoding(path: Path) -> str:
-    """`utf-8`, `utf-8-sig` or `gb18030` (a superset of GBK and GB2312); FileRejected for anything else.
+@dataclass
+class Scan:
+    encoding: str       # utf-8, utf-8-sig or gb18030
+    lines: int          # physical lines, the header's included (a last line without a newline counts)
+    unwanted: bool      # a control character or an inner byte order mark somewhere in the file
+
+
+def scan(path: Path) -> Scan:
+    """The file's encoding, lines and unwanted characters, in one streaming pass (two for a GB18030 file).
 
     UTF-8 is checked over the whole file in chunks (nothing large is held in memory); other files are
-    identified by charset-normalizer and must then decode cleanly as GB18030.
+    identified by charset-normalizer and must then decode cleanly as GB18030. Counting newlines is the
+    row count independent of DuckDB's CSV reader (`number` compares them).
     """
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
     if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig" if _decodes(path, "utf-8-sig") else _reject_encoding()
-    if _decodes(path, "utf-8"):
-        return "utf-8"
-    best = charset_normalizer.from_bytes(head).best()
-    if best is None or best.encoding not in ACCEPTED_ENCODINGS or not _decodes(path, "gb18030"):
-        _reject_encoding()
-    return "gb18030"
+        return _scan(path, "utf-8-sig") or _reject_encoding()
+    found = _scan(path, "utf-8")
+    if found is None:
+        best = charset_normalizer.from_bytes(head).best()
+        if best is None or best.encoding not in ACCEPTED_ENCODINGS:
+            _reject_encoding()
+        found = _scan(path, "gb18030") or _reject_encoding()
+    return found
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def detect_encoding(path: Path) -> str:
+    """`utf-8`, `utf-8-sig` or `gb18030` (a superset of GBK and GB2312); FileRejected for anything else."""
+    return scan(path).encoding
+
+
+def _scan(path: Path, encoding: str) -> Scan | None:
+    """None when the file does not decode as `encoding`."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    lines, unwanted, last = 0, False, b"\n"
     try:
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(CHUNK), b""):
-                decoder.decode(block)
+                text = decoder.decode(block)
+                newlines, block_unwanted = _control_bytes(block)
+                lines += newlines
+                unwanted = unwanted or block_unwanted or "\ufeff" in text
+                last = block[-1:]
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return Scan(encoding, lines + (last != b"\n"), unwanted)
+
+
+def _control_bytes(block: bytes) -> tuple[int, bool]:
+    """The newlines of `block`, and whether it holds any other control byte but CR (numpy: a few times
+    faster than `bytes.translate` or a regular expression, which cost more than reading the file)."""
+    octets = np.frombuffer(block, np.uint8)
+    newlines = int(np.count_nonzero(octets == LF))
+    low = int(np.count_nonzero(octets < SPACE))
+    if low > newlines:
+        low -= int(np.count_nonzero(octets == CR))
+    return newlines, low > newlines or bool(np.count_nonzero(octets == DEL))
+
+
+def tokenised_records(path: Path, encoding: str, width: int) -> int:
+    """The file's records (the header's included) by Python's CSV tokenizer, which follows quoted values
+    across lines; blank lines are no records. Called when DuckDB's rows and the file's lines disagree.
+
+    A record read over several lines is a stray quote swallowing the rows after it, and rejects the file
+    naming the row where it opened, when it has another number of fields than the header (`width`), or when
+    one of its values holds as many separators as a whole row (a later quote closed it, the count right).
+    """
+    records, start = 0, 1
+    with open(path, encoding=encoding, newline="") as f:
+        reader = csv.reader(f)
+        try:
+            for row in reader:
+                if any(row) or len(row) > 1:
+                    if reader.line_num > start and _swallowed(row, width):
+                        _stray_quote(records, start)
+                    records += 1
+                start = reader.line_num + 1
+        except csv.Error:       # a quoted value running on past the field size limit
+            _stray_quote(records, start)
+    return records
+
+
+def _swallowed(row: list[str], width: int) -> bool:
+    """Whether a record read over several lines took in lines of the file (see `tokenised_records`)."""
+    return len(row) != width or any("\n" in v and v.count(",") >= width - 1 for v in row)
+
+
+def _stray_quote(row: int, line: int) -> None:
+    raise FileRejected(i18n.both("file_stray_quote", row=row, line=line))
+
+
+def _check_size(size_mb: float, limit: float, setting: str) -> None:
+    if size_mb > limit:
+        raise FileRejected(i18n.both("file_too_large", size=f"{size_mb:,.0f}", limit=f"{limit:g}", setting=setting))
+
+
+def _check_rows(rows: int, limit: int) -> None:
+    if rows > limit:
+        raise FileRejected(i18n.both("file_too_many_rows", rows=f"{rows:,}", limit=f"{limit:,}",
+                                     setting="INPUT_MAX_ROWS"))
 
 
 def _reject_encoding() -> str:
@@ -163,16 +256,21 @@ def scanning() -> Iterator[None]:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    encoding = detect_encoding(path)
+    _check_size(path.stat().st_size / MB, float(config.get("csv_max_mb")), "CSV_MAX_MB")
+    found = scan(path)
+    encoding = found.encoding
     with open(path, encoding=encoding, newline="") as f:
         header = next(csv.reader(f), [])
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
-    raw = RawFile(encoding, list(positions), ignored, transcoded=_utf8_copy(path, encoding))
+    _check_rows(found.lines - 1, int(config.get("input_max_rows")))
+    raw = RawFile(encoding, list(positions), ignored, path=path, lines=found.lines, width=len(header),
+                  transcoded=_utf8_copy(path, encoding))
     readable = str(raw.transcoded or path).replace("'", "''")
     all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    picked = ", ".join(f"c{i} as {name}" for name, i in positions.items())
+    picked = ", ".join(f"{_scrubbed(f'c{i}') if found.unwanted else f'c{i}'} as {name}"
+                       for name, i in positions.items())
     con.execute(
         f"create or replace temp view raw_unnumbered as select {picked} from read_csv('{readable}', "
         f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
@@ -180,14 +278,30 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     return raw
 
 
+def _scrubbed(col: str) -> str:
+    """SQL: `col` without control characters and byte order marks (a BOM before a key would make a second key)."""
+    return f"regexp_replace({col}, {UNWANTED_SQL}, '', 'g')"
+
+
 def _utf8_copy(path: Path, encoding: str) -> Path | None:
-    """None for a plain UTF-8 file (DuckDB reads it as it is), else a transcoded temporary copy."""
+    """None for a plain UTF-8 file (DuckDB reads it as it is), else a transcoded temporary copy.
+
+    The copy holds the raw input (identity numbers, names): it is made in the warehouse's private scratch
+    folder (0700, swept by the next writer if this one is killed), is itself 0600, and is removed here if
+    the copy fails (a full disk) and by `RawFile.close` otherwise. DuckDB's reader needs a file it can scan
+    twice, so a pipe would not do.
+    """
     if encoding == "utf-8":
         return None
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as tmp, \
-            open(path, encoding=encoding, newline="") as src:
-        shutil.copyfileobj(src, tmp, CHUNK)
-    return Path(tmp.name)
+    fd, name = tempfile.mkstemp(suffix=".csv", dir=warehouse.scratch_dir())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as tmp, \
+                open(path, encoding=encoding, newline="") as src:
+            shutil.copyfileobj(src, tmp, CHUNK)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def _struct(cols: dict[str, str]) -> str:
@@ -210,6 +324,10 @@ def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: st
             numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64),
                                    np.array(skipped, dtype=np.int64))[:n].tolist()
     raw.rows_read = n + len(raw.malformed)
+    if raw.lines is not None and raw.rows_read != raw.lines - 1:
+        records = tokenised_records(raw.path, raw.encoding, raw.width) - 1
+        if raw.rows_read != records:
+            raise FileRejected(i18n.both("file_rows_unaccounted", rows=records, read=raw.rows_read))
     if raw.rows_read == 0:
         raise FileRejected(i18n.both("file_empty"))
     if numbers is None:
@@ -230,13 +348,28 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     return [(int(line), str(err)) for line, err in rejects]
 
 
+def _check_workbook(path: Path) -> None:
+    """Refuse a workbook that would inflate beyond `xlsx_max_uncompressed_mb`, from the sizes its zip directory
+    declares (Python's zip reader, under openpyxl, stops each entry at its declared size)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist()) / MB
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(i18n.both("file_unreadable", detail=type(exc).__name__)) from exc
+    _check_size(size, float(config.get("xlsx_max_uncompressed_mb")), "XLSX_MAX_UNCOMPRESSED_MB")
+
+
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
-    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl")
+    _check_workbook(path)
+    limit = int(config.get("input_max_rows"))
+    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)
+    _check_rows(len(frame), limit)
     header = [str(c) for c in frame.columns]
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
     frame.columns = list(positions)
     frame = frame.dropna(how="all").astype({c: "object" for c in positions})
     con.execute("create or replace temp table raw_xlsx as select * from frame")
-    con.execute("create or replace temp view raw_unnumbered as select * from raw_xlsx")
+    scrubbed = ", ".join(f"{_scrubbed(c)} as {c}" for c in positions)
+    con.execute(f"create or replace temp view raw_unnumbered as select {scrubbed} from raw_xlsx")
     return RawFile("xlsx", list(positions), ignored, numbers=(np.asarray(frame.index) + 1).tolist())

@@ -8,7 +8,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from briefings.model import Briefing, Chart, Section, Table  # noqa: E402
+from briefings.model import Briefing, Chart, Masthead, Section, Table  # noqa: E402
+
+MASTHEAD = Masthead(name="乌拉特前旗禁毒工作通报", number="第3期", recipients="各苏木镇（农牧场）禁毒办、旗禁毒委各成员单位：",
+                    lead="现将2024年第三季度全旗毒情监测预警情况通报如下：", attachments=["案件统计"],
+                    cc="抄送：旗委办公室、旗政府办公室、市禁毒办。", printer="乌拉特前旗禁毒委员会办公室",
+                    printed_on="2024年10月8日印发")
+EDITOR_NOTE = "（请结合本期情况补充下一步工作安排。）"
 
 
 def sample_png(path: Path) -> Path:
@@ -36,7 +42,7 @@ def sample_briefing(tmp_path: Path, audience: str = "internal") -> Briefing:
         Section("二、主要特点", paragraphs=["新发现吸毒人员持续减少。"]),
         Section("三、各苏木镇情况", paragraphs=["各苏木镇情况见表1。"], tables=[towns]),
         Section("四、存在问题", paragraphs=["个别苏木镇见面核查率偏低。"]),
-        Section("五、下一步工作", paragraphs=["（由禁毒办填写）"]),
+        Section("五、下一步工作", paragraphs=["1.加强重点人员毛发检测。"], editor_note=EDITOR_NOTE),
     ]
     annex = [Table(title="附表1  案件统计", columns=["季度", "案件数"], rows=[["2024年第3季度", "12"]])]
     return Briefing(
@@ -46,5 +52,5 @@ def sample_briefing(tmp_path: Path, audience: str = "internal") -> Briefing:
         sections=sections, annex=annex,
         footnotes=["数据截至2024年9月30日；仓库版本 20241008T000000Z-abc123。",
                    "字体：本机未安装方正小标宋简体、仿宋_GB2312，以 Noto Serif CJK SC 代替。"],
-        version="20241008T000000Z-abc123",
+        version="20241008T000000Z-abc123", masthead=MASTHEAD,
     )

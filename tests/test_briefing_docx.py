@@ -1,6 +1,7 @@
 """The DOCX briefing, read back with python-docx as Word would show it: GB/T 9704 page, faces, order, tables."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.font import Font
 from docx.text.paragraph import Paragraph
@@ -18,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from briefings.docx import render
 from briefings.fonts import LATIN, faces
 from briefings.model import Briefing, Section, Table
+from tests.app_helpers import demo, demo_build  # noqa: F401
 from tests.briefing_sample import sample_briefing
 
 STYLE_NAMES = ["Briefing Title", "Briefing Body", "Briefing Heading 1", "Briefing Heading 2", "Briefing Table Title",
@@ -166,12 +168,13 @@ def test_named_styles_for_editors(built: tuple[Briefing, Document]) -> None:
 def test_all_content_in_order(built: tuple[Briefing, Document]) -> None:
     """Exactly the briefing's texts, in reading order: nothing lost, repeated or added (the chart is a picture)."""
     b, doc = built
-    expected = [b.marking, b.title, *(x for s in b.sections for x in section_texts(s)), "附表",
-                *(x for t in b.annex for x in table_texts(t)), *b.footnotes]
-    actual = [text for text in body_texts(doc) if text]
-    issued = actual.pop(actual.index(b.title) + 1)
-    assert issued.startswith(b.issuer) and issued.endswith(b.date_text)
-    assert actual == expected
+    m = b.masthead
+    sections = [x for s in b.sections for x in section_texts(s)]
+    sections.insert(sections.index(b.sections[-1].paragraphs[-1]) + 1, b.sections[-1].editor_note)  # DOCX only
+    expected = [b.marking, m.name, m.number, f"{b.issuer}\t{b.date_text}", b.title, m.recipients, m.lead,
+                *sections, "附件：1.案件统计", "附表", *(x for t in b.annex for x in table_texts(t)), *b.footnotes,
+                m.cc, f"{m.printer}\t{m.printed_on}"]
+    assert [text for text in body_texts(doc) if text] == expected
 
 
 def test_annex_starts_a_new_page(built: tuple[Briefing, Document]) -> None:
@@ -179,12 +182,83 @@ def test_annex_starts_a_new_page(built: tuple[Briefing, Document]) -> None:
     assert para(find(doc, "附表"), lambda f: f.page_break_before) is True
 
 
-def test_footnotes_close_the_document_in_a_smaller_size(built: tuple[Briefing, Document]) -> None:
+def test_footnotes_then_the_imprint_close_the_document(built: tuple[Briefing, Document]) -> None:
+    """Footnotes in a smaller size, then 版记: 抄送, and the issuing office with the date of issue, over rules."""
     b, doc = built
-    notes = paragraphs(doc)[-len(b.footnotes):]
+    m = b.masthead
+    last = paragraphs(doc)
+    notes, imprint = last[-len(b.footnotes) - 2:-2], last[-2:]
     assert [p.text for p in notes] == b.footnotes
     for p in notes:
         assert Pt(12) <= char(p, lambda f: f.size) <= Pt(14)
+    assert [p.text for p in imprint] == [m.cc, f"{m.printer}\t{m.printed_on}"]
+    assert m.cc.startswith("抄送：") and m.printed_on.endswith("印发")
+    assert all(rules(p) for p in imprint) and "top" in rules(imprint[0])      # between black rules
+
+
+def rules(paragraph: Paragraph) -> dict[str, str]:
+    """Side → colour of the rules drawn on a paragraph (its own, else its style's)."""
+    for element in (paragraph._p.pPr, paragraph.style.element.pPr):
+        pbdr = element.find(qn("w:pBdr")) if element is not None else None
+        if pbdr is not None:
+            return {el.tag.split("}")[1]: el.get(qn("w:color")) for el in pbdr}
+    return {}
+
+
+def test_three_parts_masthead_body_imprint(built: tuple[Briefing, Document]) -> None:
+    """版头: a red masthead in the title face, 第N期, the issuer and date over a red rule; 主体: title, 主送
+    flush left, the lead sentence ending "如下：", then the sections; 附件 list before the annex."""
+    b, doc = built
+    m = b.masthead
+    masthead, number, issued, title, recipients, lead = paragraphs(doc)[1:7]
+    assert masthead.text == "乌拉特前旗禁毒工作通报" and number.text == "第3期"
+    assert str(char(masthead, lambda f: f.color.rgb if f.color and f.color.type else None)) == "CC0000"
+    assert char(masthead, east_asia) == faces()["title"].official and char(masthead, lambda f: f.size) > Pt(22)
+    assert para(masthead, lambda f: f.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    assert issued.text == f"{b.issuer}\t{b.date_text}" and rules(issued) == {"bottom": "CC0000"}
+    assert title.text == b.title and recipients.text == m.recipients
+    assert para(recipients, lambda f: f.first_line_indent) in (0, None)
+    assert lead.text.startswith("现将") and lead.text.endswith("通报如下：")
+    assert paragraphs(doc)[7].text == b.sections[0].heading
+    assert find(doc, "附件：1.案件统计")
+
+
+def test_issue_numbers_count_per_year_across_two_builds(demo, tmp_path: Path) -> None:
+    """第1期, then 第2期 for the next period; the same period built again keeps its number; a new year
+    starts again at 第1期."""
+    from datetime import date
+
+    from briefings import archive, period
+
+    def number(code: str, issued: date) -> str:
+        done = archive.publish(period.parse(code), "internal", "zh", ["docx"], tmp_path, issued)
+        return paragraphs(docx.Document(str(done.files[0])))[2].text
+
+    assert number("2024Q2", date(2024, 7, 10)) == "第1期"
+    assert number("2024Q3", date(2024, 10, 8)) == "第2期"
+    assert number("2024Q3", date(2024, 10, 9)) == "第2期"
+    assert number("2024Q4", date(2025, 1, 8)) == "第1期"
+
+
+def test_column_widths_from_content_fit_the_text_block(tmp_path: Path) -> None:
+    """Fixed widths that add up to the 156 mm block; the longest township name gets room for one line at the
+    table's size, where equal widths would split it into four."""
+    b = sample_briefing(tmp_path)
+    towns = Table("表1　各苏木镇主要指标", ["苏木镇", "现有吸毒人员", "每万人", "年内新发现", "失控", "见面核查率", "案事件",
+                                   "毛发检测", "阳性率", "达标项"],
+                  [["额尔登布拉格苏木", "4", "10.0", "0", "0", "75.0%", "0", "7", "14.3%", "4/5"],
+                   ["乌拉山镇", "100", "10.5", "5", "0", "97.0%", "7", "128", "6.2%", "2/5"]])
+    b = dataclasses.replace(b, sections=[dataclasses.replace(b.sections[2], tables=[towns])])
+    doc = docx.Document(str(render(b, tmp_path / "w.docx")))
+    grid = table_after(doc, towns.title)
+    widths = [c.width for c in grid.columns]
+    assert abs(sum(widths) - Mm(156)) < Mm(0.5)
+    assert grid._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    margins = sum(int(el.get(qn("w:w"))) for el in grid._tbl.tblPr.find(qn("w:tblCellMar"))) * 635   # twips → EMU
+    size = char(grid.rows[1].cells[0].paragraphs[0], lambda f: f.size)
+    assert widths[0] - margins >= 8 * size                  # 额尔登布拉格苏木: eight full-width characters
+    assert len(set(widths)) > 3                             # not equal widths
+    assert widths[0] > widths[4]                            # the name column is wider than 失控
 
 
 def test_table_rows_columns_header_and_total(built: tuple[Briefing, Document]) -> None:
@@ -242,7 +316,7 @@ def test_marking_only_when_internal(tmp_path: Path, audience: str) -> None:
     doc = docx.Document(str(render(b, tmp_path / "b.docx")))
     first = paragraphs(doc)[0]
     if audience == "public":
-        assert b.marking is None and first.text == b.title
+        assert b.marking is None and first.text == b.masthead.name
         assert not any("内部" in text for text in body_texts(doc))
     else:
         assert first.text == b.marking == "内部资料　注意保存"

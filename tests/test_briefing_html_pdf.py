@@ -44,10 +44,12 @@ def section_texts(s: Section) -> list[str]:
 
 
 def reading_order(b: Briefing) -> list[str]:
-    """Every text of the briefing in the order a reader meets it."""
-    return [*([b.marking] if b.marking else []), b.title, b.issuer, b.date_text,
-            *(x for s in b.sections for x in section_texts(s)),
-            "附表", *(x for t in b.annex for x in table_texts(t)), *b.footnotes]
+    """Every text of the briefing in the order a reader meets it: 版头, 主体, 附件, 版记."""
+    m = b.masthead
+    return [*([b.marking] if b.marking else []), m.name, m.number, b.issuer, b.date_text, b.title,
+            m.recipients, m.lead, *(x for s in b.sections for x in section_texts(s)),
+            "附件：", *(f"{i}.{a}" for i, a in enumerate(m.attachments, 1)),
+            "附表", *(x for t in b.annex for x in table_texts(t)), *b.footnotes, m.cc, m.printer, m.printed_on]
 
 
 def leaf_texts(doc: lxml.html.HtmlElement) -> list[str]:
@@ -88,7 +90,8 @@ def html_doc(internal: Briefing, tmp_path: Path) -> tuple[str, lxml.html.HtmlEle
 def test_html_has_every_text_in_reading_order(internal: Briefing, html_doc) -> None:
     _, doc = html_doc
     assert first_missing(reading_order(internal), leaf_texts(doc)) is None
-    assert leaf_texts(doc)[-len(internal.footnotes):] == internal.footnotes  # footnotes close the page
+    m = internal.masthead
+    assert leaf_texts(doc)[-3:] == [m.cc, m.printer, m.printed_on]          # 版记 closes the page
 
 
 def test_html_semantic_markup(internal: Briefing, html_doc) -> None:
@@ -145,7 +148,7 @@ def test_marking_only_when_internal(tmp_path: Path, internal: Briefing) -> None:
     public = sample_briefing(tmp_path, "public")
     assert public.marking is None and "内部资料" not in html_string(public)
     texts = leaf_texts(parse(html_string(internal)))
-    assert texts[:2] == [internal.marking, internal.title]               # top-left, above the title
+    assert texts[:2] == [internal.marking, internal.masthead.name]       # top-left, above the masthead
 
 
 def test_font_families_name_official_face_then_fallback(html_doc) -> None:
@@ -235,3 +238,79 @@ def test_pdf_metadata(pdf) -> None:
 def test_pdf_quietens_weasyprint_logs(pdf) -> None:
     for name in ("weasyprint", "fontTools"):
         assert logging.getLogger(name).getEffectiveLevel() >= logging.ERROR
+
+
+# ---- issue 11: the demo's briefings read back from the PDF, and pictures of their pages --------------------
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+from datetime import date  # noqa: E402
+
+import yaml  # noqa: E402
+
+from briefings import archive, period  # noqa: E402
+from tests.app_helpers import demo, demo_build  # noqa: E402,F401
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+GLOSSARY = Path(__file__).parent.parent / "briefings" / "glossary.yaml"
+CJK_CHAR = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (make system-deps)")
+
+
+def demo_pdf(out: Path, audience: str, lang: str) -> Path:
+    done = archive.publish(period.parse("2024Q3"), audience, lang, ["pdf"], out, date(2024, 10, 8))
+    return done.files[0]
+
+
+def pdftotext(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def allowed_latin() -> set[str]:
+    words = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    return {w for part in words.values() for w in part}
+
+
+@poppler
+def test_pdf_body_has_no_iso_date_nor_latin_inside_chinese(demo, tmp_path: Path) -> None:
+    """pdftotext of the Chinese PDF: dates as 2024年10月8日 only; a Latin word between Chinese characters is a
+    unit or a substance code the glossary allows (no sample ids, codes, font or file names). The annexed
+    tables (附表) are tables, not text: an internal one lists sample ids."""
+    text = pdftotext(demo_pdf(tmp_path, "internal", "zh"))
+    annex = text.index("附表\n") if "附表\n" in text else text.rindex("附表")
+    body = text[:annex]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", body)
+    latin = set()
+    for line in body.splitlines():
+        for word in re.findall(rf"(?<={CJK_CHAR})\s*([A-Za-z][A-Za-z/]*)|([A-Za-z][A-Za-z/]*)\s*(?={CJK_CHAR})", line):
+            latin.add(next(w for w in word if w))
+    assert latin <= allowed_latin(), latin - allowed_latin()
+    assert "（请结合本期情况" not in text                             # the editing request is for the DOCX only
+    assert "乌拉特前旗禁毒工作通报" in text and "第1期" in text and "通报如下：" in text and "印发" in text
+
+
+@poppler
+def test_public_pdf_has_no_township_early_warning(demo, tmp_path: Path) -> None:
+    text = squash(pdftotext(demo_pdf(tmp_path, "public", "zh")))
+    assert "未登记人员阳性" not in text and "MF-" not in text and "需核查" not in text
+    assert "内部" not in text and "<5" in text
+
+
+@poppler
+def test_first_pages_and_a_table_page_rasterised(demo, tmp_path: Path) -> None:
+    """Pictures of page 1 and of the township table's page (zh internal, zh public, en) for a reviewer; the
+    table's caption and the longest township name each sit on one line of that page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for audience, lang, caption, name in [("internal", "zh", "表1　各苏木镇主要指标", "额尔登布拉格苏木"),
+                                          ("public", "zh", "表1　各苏木镇主要指标", "额尔登布拉格苏木"),
+                                          ("internal", "en", "Table 1. Main figures by township", "Erdengbulage")]:
+        pdf = demo_pdf(tmp_path / f"{audience}-{lang}", audience, lang)
+        pages = len(PdfReader(pdf).pages)
+        table_page = next(p for p in range(1, pages + 1) if name in pdftotext(pdf, p))
+        assert squash(caption) in squash(pdftotext(pdf, table_page) + pdftotext(pdf, table_page - 1))
+        for page in (1, table_page):
+            stem = ARTIFACTS / f"briefing_{lang}_{audience}_page{page}"
+            subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                            str(pdf), str(stem)], check=True)
+            assert stem.with_suffix(".png").stat().st_size > 10_000

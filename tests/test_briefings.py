@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
+
+import domain
 from pypdf import PdfReader
 
 from analysis import fmt
 from briefings import archive, cli, content, period as period_mod, suppress
 from briefings.period import PeriodError
+from analysis.filters import BOUNDS_SQL, quarter_from_index, quarter_index, quarter_of
+from analysis.labels import label
 
 ISSUED = "2024-10-08"
 
@@ -133,7 +138,14 @@ def test_public_version_hides_small_counts_and_early_warnings(demo, tmp_path):
         assert tp.rows[r][c] == "<5"
     assert all(cell not in {"1", "2", "3", "4"} for row in tp.rows[:-1] for cell in row[1:])
     assert tp.rows[-1] == ti.rows[-1]                       # the banner's totals are published as they are
-    assert "早期预警" in all_text(internal) and "早期预警" not in all_text(public)
+    warned = demo.query("""select township_code, subject_group, count(distinct sample_id) from mart_early_warnings
+                           where quarter = '2024Q3' and kind = 'hair_positive_outside_registry'
+                           group by all order by all""")
+    assert warned, "the demo plants a hair positive outside the registry in 2024Q3"
+    for town, group, n in warned:
+        sentence = f"{label('township', town, 'zh')}{label('subject_group', group, 'zh')}毛发检测发现{n}名未登记人员阳性。"
+        assert sentence in all_text(internal)
+    assert "未登记人员阳性" not in all_text(public) and "早期预警" not in all_text(public)
     assert internal.marking and public.marking is None
     assert any("<5" in n for n in public.footnotes)
 
@@ -141,12 +153,12 @@ def test_public_version_hides_small_counts_and_early_warnings(demo, tmp_path):
 def test_english_briefing(demo, tmp_path):
     b = content.build(period_mod.parse("2024"), "internal", "en", date(2025, 1, 15), tmp_path)
     assert b.title == "Urad Front Banner drug situation briefing, 2024"
-    assert b.date_text == "2025-01-15"
+    assert b.date_text == "15 January 2025"
     cjk = lambda text: any("\u4e00" <= ch <= "\u9fff" for ch in text)  # noqa: E731
     headings = [s.heading for s in b.sections] + [sub.heading for s in b.sections for sub in s.subsections]
     assert headings[0] == "1. The overall situation" and not any(cjk(h) for h in headings)
     registry = b.sections[0].subsections[0].paragraphs[0]
-    assert registry.startswith("On 2024-12-31") and not cjk(registry)
+    assert registry.startswith("On 31 December 2024") and not cjk(registry)
 
 
 # --- the command -----------------------------------------------------------------------------------------
@@ -250,7 +262,8 @@ def test_the_office_notes_follow_the_figures_in_every_format(demo, tmp_path, run
     [folder] = list((tmp_path / "o").iterdir())
     document = [p.text for p in docx.Document(next(folder.glob("*.docx"))).paragraphs]
     html = next(folder.glob("*.html")).read_text(encoding="utf-8")
-    steps = document[document.index("五、下一步工作") + 1:document.index("附表")]
+    attachments = next(i for i, p in enumerate(document) if p.startswith("附件："))
+    steps = document[document.index("五、下一步工作") + 1:attachments]
     assert steps[-2:] == [f"{len(steps) - 1}.开展夏季集中整治行动。", f"{len(steps)}.加强污水监测点位建设。"]
     assert not any("请结合本期情况" in p for p in document)     # the office wrote its own: no blank line left
     assert "社区戒毒人员就业帮扶成效明显。" in html and "开展夏季集中整治行动。" in html
@@ -263,3 +276,162 @@ def test_bad_notes_are_a_usage_error(demo, tmp_path, run, text):
     code, out = run("build", "--period", "2024Q3", "--notes", notes, "--out", tmp_path / "o")
     assert code == 2 and "next_steps" in out and "notes.yaml" in out
     assert not (tmp_path / "o").exists()
+
+
+# --- issue 11: a 通报 the office would sign and send -------------------------------------------------------
+def paragraphs_of(briefing) -> list[str]:
+    out = []
+    def walk(sections):
+        for s in sections:
+            out.extend(s.paragraphs)
+            walk(s.subsections)
+    walk(briefing.sections)
+    return out
+
+
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+@pytest.mark.parametrize("code", ["2024Q3", "2024H1", "2024"])
+def test_sentences_read_like_the_office_wrote_them(demo, tmp_path, code):
+    """Every sentence ends with 。 (or ： before a list), dates read 2024年7月18日, changes 上升/下降/持平 with the
+    number, no space next to a Chinese character, no machine code or dashboard sign."""
+    b = content.build(period_mod.parse(code), "internal", "zh", date(2024, 10, 8), tmp_path)
+    texts = paragraphs_of(b) + [b.masthead.lead, b.masthead.cc, *b.footnotes]
+    for text in texts:
+        assert text.endswith(("。", "：")), text
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text                  # no ISO date
+        assert not re.search(rf"{CJK} | {CJK}", text), text                     # no stray spaces
+        assert not re.search(r"同比[+-]|[+-]\d+(\.\d+)?%|MF-|·|\bQ[1-4]\b|_", text), text
+        assert "高于本地前" not in text and "合计 " not in text
+    changes = re.findall(r"同比(上升|下降|持平)", " ".join(texts))
+    assert changes, "the figures are compared with last year in words"
+
+
+def test_early_warnings_in_prose_per_township_and_sample_ids_only_in_the_internal_annex(demo, tmp_path):
+    internal = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path / "i")
+    public = content.build(period_mod.parse("2024Q3"), "public", "zh", date(2024, 10, 8), tmp_path / "p")
+    ids = {r[0] for r in demo.query("select sample_id from mart_early_warnings where quarter = '2024Q3' "
+                                    "and sample_id is not null")}
+    assert ids
+    [annex] = [t for t in internal.annex if "未登记阳性" in t.title]
+    assert {row[2] for row in annex.rows} == ids and "内部" in annex.title
+    assert not any(i in all_text(internal) for i in ids)                    # not in the running text
+    public_text = all_text(public) + "".join(c for t in public.annex for row in t.rows for c in row)
+    assert not any(i in public_text for i in ids) and not any("未登记" in t.title for t in public.annex)
+    towns = {row[0] for row in table(internal, "各苏木镇").rows[:-1]}
+    warnings_public = [p for p in paragraphs_of(public) if "毛发检测发现" in p or "需核查" in p]
+    assert warnings_public == [] and any(t in p for p in paragraphs_of(internal) for t in towns
+                                         if "毛发检测发现" in p)
+
+
+def hidden(cell: str) -> bool:
+    return not re.fullmatch(r"[\d,.]+%?", cell)
+
+
+@pytest.mark.parametrize("code", ["2024H1", "2024Q3", "2024"])
+def test_public_table_has_no_suppressed_cell_that_follows_from_a_total(demo, tmp_path, code):
+    """Recompute each hidden count from the banner total and the shown cells: with a single hidden cell in a
+    column it would follow exactly, so there must be none or at least two. Positives are what a reader gets
+    from rate × tests; a face-check rate is judged on its own base (users at large)."""
+    b = content.build(period_mod.parse(code), "public", "zh", date(2025, 1, 8), tmp_path)
+    t = table(b, "各苏木镇")
+    towns, banner = t.rows[:-1], t.rows[-1]
+    col = {name: t.columns.index(name) for name in ("现有吸毒人员", "年内新发现", "失控", "案事件", "毛发检测样本", "阳性率",
+                                                   "见面核查率")}
+    for name in ("现有吸毒人员", "年内新发现", "失控", "案事件", "毛发检测样本"):
+        cells = [row[col[name]] for row in towns]
+        unknown = [c for c in cells if hidden(c)]
+        assert len(unknown) != 1, (name, cells)
+        if not unknown:
+            assert sum(int(c.replace(",", "")) for c in cells) == int(banner[col[name]].replace(",", ""))
+    positives = [hidden(row[col["阳性率"]]) or hidden(row[col["毛发检测样本"]]) for row in towns]
+    assert sum(positives) != 1, [row[col["阳性率"]] for row in towns]
+    day = registry_day(b)
+    at_large = dict(demo.query("select township_code, at_large from mart_registry_township "
+                               "where snapshot_date = ? and area_level = 'township'", [day]))
+    names = {label("township", code_, "zh"): n for code_, n in at_large.items()}
+    for row in towns:
+        if not hidden(row[col["见面核查率"]]):
+            assert names[row[0]] >= suppress.threshold(), row     # never 4 of 4 shown as 100.0%
+    assert any(c == "*" for row in towns for c in row) or code != "2024H1"   # complementary cells, marked
+
+
+def registry_day(b) -> date:
+    text = b.sections[2].paragraphs[0]
+    y, m, d = map(int, re.match(r"截至(\d+)年(\d+)月(\d+)日", text).groups())
+    return date(y, m, d)
+
+
+@pytest.mark.parametrize("code, day", [("2024Q3", "截至2024年12月31日"), ("2024H1", "截至2024年12月31日")])
+def test_targets_say_as_of_when(demo, tmp_path, code, day):
+    """Part-year briefings show the year's targets with the day their statuses stand at (the marts hold the
+    year's statuses, computed on the data up to its end)."""
+    b = content.build(period_mod.parse(code), "internal", "zh", date(2024, 10, 8), tmp_path)
+    titles = [t.title for t in b.annex if "六个零" in t.title or "四升四降" in t.title]
+    assert len(titles) == 2 and all(day in t for t in titles)
+    problems = b.sections[3].paragraphs
+    assert all(p.split(".", 1)[1].startswith("截至") for p in problems if "目标" in p or "四升四降" in p)
+
+
+def test_a_period_after_the_data_end_exits_1_naming_the_data_end(demo, tmp_path, run):
+    data_end = demo.query(BOUNDS_SQL)[0][1]
+    after = quarter_from_index(quarter_index(quarter_of(data_end)) + 1)
+    code, out = run("build", "--period", after, "--out", tmp_path)
+    assert code == 1 and data_end.isoformat() in out and "数据截止" in out and "after the end of the data" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_and_tables_are_numbered_and_the_chart_shows_every_named_substance(demo, tmp_path, monkeypatch):
+    drawn = []
+    lines = content.charts.lines
+
+    def keep(frame, *args, **kwargs):
+        drawn.append(set(frame["substance"]))
+        return lines(frame, *args, **kwargs)
+    monkeypatch.setattr(content.charts, "lines", keep)
+    b = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path)
+    charts_ = [c.title for s in b.sections for sub in [s, *s.subsections] for c in sub.charts]
+    assert [c.split("　")[0] for c in charts_] == ["图1", "图2"]
+    assert table(b, "各苏木镇").title.startswith("表1　") and "见表1" in b.sections[2].paragraphs[0]
+    assert named_substances(b) and named_substances(b) <= drawn[0]    # ketamine, the fastest riser, is drawn
+
+
+def named_substances(b) -> set[str]:
+    """Substances the wastewater paragraph and the main features name (longest names first: 甲基苯丙胺 is not
+    苯丙胺)."""
+    text = " ".join(b.sections[1].paragraphs + b.sections[0].subsections[3].paragraphs)
+    found = set()
+    for code, name in sorted(domain.labels("substance").items(), key=lambda kv: -len(kv[1].zh)):
+        if name.zh in text:
+            found.add(code)
+            text = text.replace(name.zh, "")
+    return found
+
+
+def test_masthead_recipients_and_copies_are_the_office_settings(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_MASTHEAD_ZH", "乌拉特前旗禁毒工作简报")
+    monkeypatch.setenv("BRIEFING_RECIPIENTS_ZH", "各苏木镇禁毒办")
+    monkeypatch.setenv("BRIEFING_CC_ZH", "市禁毒办")
+    b = content.build(period_mod.parse("2024Q3"), "public", "zh", date(2024, 10, 8), tmp_path, issue_no=4)
+    m = b.masthead
+    assert (m.name, m.number, m.recipients, m.cc) == ("乌拉特前旗禁毒工作简报", "第4期", "各苏木镇禁毒办：", "抄送：市禁毒办。")
+    assert m.lead == "现将2024年第三季度全旗毒情监测预警情况通报如下："
+    assert m.printed_on == "2024年10月8日印发" and m.attachments == [t.title.split("　", 1)[1] for t in b.annex]
+    en = content.build(period_mod.parse("2024Q3"), "internal", "en", date(2024, 10, 8), tmp_path / "en")
+    assert en.masthead.name == "Urad Front Banner Drug Control Bulletin" and en.masthead.number == "No. 1"
+    assert en.masthead.printed_on == "issued 8 October 2024"
+
+
+def test_complementary_suppression_leaves_no_column_with_one_hidden_cell():
+    """A lone "<5" in a column with a total is the total minus the others: the smallest shown non-zero cell
+    is withheld with it. Hiding a base (tests) hides what is computed on it (positives) too."""
+    import pandas as pd
+
+    counts = pd.DataFrame({"users": [3, 10, 20, 40], "cases": [0, 7, 2, 9], "tests": [8, 3, 12, 30],
+                           "positives": [6, 0, 5, 8]})
+    mask = suppress.withheld(counts, public=True, links={"tests": "positives"})
+    assert mask.to_dict("list") == {"users": [True, True, False, False], "cases": [False, True, True, False],
+                                    "tests": [True, True, False, False], "positives": [True, True, False, False]}
+    assert all(mask[c].sum() != 1 for c in mask)
+    assert not suppress.withheld(counts, public=False).to_numpy().any()

@@ -96,6 +96,20 @@ def test_禁毒经费_建立常态增长机制(env, before, now, result):
     assert check(YEAR, "budget_wan_yuan")["result"] == "pass"
 
 
+@pytest.mark.parametrize("before_h1, now_h1, result", [(50, 50, "pass"), (50, 49.9, "fail"), (None, 50, "pending")])
+def test_禁毒经费_常态增长机制_a_half_year_beside_the_same_half(env, before_h1, now_h1, result):
+    """"建立常态增长机制" in a year in progress: the first half beside the previous first half, never beside the
+    previous whole year (here 100, twice the half: the old comparison failed every first half)."""
+    earlier = indicators(str(YEAR - 1), budget_wan_yuan=100)
+    if before_h1 is not None:
+        earlier += indicators(f"{YEAR - 1}H1", budget_wan_yuan=before_h1)
+    put(fact_cases=[case("MID", date(YEAR, 6, 30), category="administrative", case_type="drug_use")],
+        fact_indicators=earlier + indicators(f"{YEAR}H1", budget_wan_yuan=now_h1))
+    c = check(YEAR, "budget_growth")
+    assert c["result"] == result
+    assert c["evidence"] == f"{float(now_h1)} ({YEAR}H1) vs " + (f"{float(before_h1)} ({YEAR - 1}H1)" if before_h1 else "—")
+
+
 # --- 零死角 ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, value, result", [("school_class_hours", 2, "pass"), ("school_class_hours", 1, "fail"),
@@ -251,7 +265,7 @@ def test_a_year_in_progress_is_pending_not_failed(env):
           for q in (1, 2)]
     put(fact_wastewater=ww, fact_hair=[hair("H2", date(YEAR, 6, 30), "P1", "driver", False)],
         fact_indicators=indicators(f"{YEAR}H1", government_briefings=1, drug_office_staff=3, drug_police=20,
-                                   budget_wan_yuan=50) + indicators(str(YEAR - 1), budget_wan_yuan=50))
+                                   budget_wan_yuan=50) + indicators(f"{YEAR - 1}H1", budget_wan_yuan=50))
     assert check(YEAR, "quarterly_wastewater")["result"] == "pending"       # Q1 and Q2 tested
     assert check(YEAR, "quarterly_hair")["result"] == "fail"                 # Q1 is over, untested
     committee = check(YEAR, "standing_committee_briefings")

@@ -7,13 +7,14 @@ version. A crash at any moment leaves the live file as it was, and the next writ
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,14 +22,44 @@ import duckdb
 
 import config
 import domain
+import i18n
 
 HERE = Path(__file__).resolve().parent
 MARTS_DIR = HERE / "marts"
 TMP_SUFFIX = ".building"
+SCRATCH = ".intake-scratch"
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+DISK_FULL_TEXTS = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+class DiskFull(Exception):
+    """A write failed for want of space: nothing was published (exit code 1, one line)."""
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether `exc` (an OSError, or a DuckDB error wrapping one) is a full disk or a file-size limit."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+        return True
+    return isinstance(exc, duckdb.Error) and any(t in str(exc) for t in DISK_FULL_TEXTS)
 
 
 def live_path() -> Path:
-    return config.path("warehouse_path")
+    """The warehouse file (ConfigError when the setting names a folder)."""
+    path = config.path("warehouse_path")
+    if path.is_dir():
+        raise config.ConfigError(i18n.both("warehouse_is_folder", path=path))
+    return path
+
+
+def _connect(path: Path, shown: Path, **options) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, a file that is not a DuckDB database (or a truncated one) being a configuration fault
+    (ConfigError); a full disk or another process's lock stays what it is."""
+    try:
+        return duckdb.connect(str(path), **options)
+    except (duckdb.IOException, duckdb.SerializationException) as exc:
+        if disk_full(exc) or "lock" in str(exc).lower():
+            raise
+        raise config.ConfigError(i18n.both("warehouse_damaged", path=shown, detail=type(exc).__name__)) from exc
 
 
 def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -36,7 +67,19 @@ def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     path = path or live_path()
     if not path.exists():
         raise FileNotFoundError(path)
-    return duckdb.connect(str(path), read_only=True)
+    return _connect(path, path, read_only=True)
+
+
+def scratch_dir(path: Path | None = None) -> Path:
+    """The private folder (0700) beside the warehouse for temporary copies of raw input (transcoded files).
+
+    Only the writer holding the lock uses it, so whatever it holds when a writer starts was left by a writer
+    that died (kill -9): `publishing` sweeps it then.
+    """
+    folder = (path or live_path()).parent / SCRATCH
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
@@ -104,23 +147,47 @@ def _now() -> str:
 
 
 def _clear_leftovers(path: Path) -> None:
+    """Half-built copies (with DuckDB's spill folder, `<copy>.tmp`) and temporary raw input left by a writer
+    that died (called under the writer lock)."""
     for stale in path.parent.glob(path.name + TMP_SUFFIX + "*"):
-        stale.unlink()
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
+    scratch = path.parent / SCRATCH
+    if scratch.is_dir():
+        for stale in scratch.iterdir():
+            stale.unlink()
 
 
 @contextmanager
 def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a fresh copy of the warehouse, then publish it atomically.
 
-    If the block raises, the copy is thrown away and the live warehouse is untouched.
+    If the block raises, the copy is thrown away and the live warehouse is untouched; a full disk is raised
+    as DiskFull (the copy removed first, whatever else fails while cleaning up).
     """
     path = path or live_path()
+    memory = config.get("load_memory_limit")
     with writer_lock(path):
         _clear_leftovers(path)
         building = path.with_name(f"{path.name}{TMP_SUFFIX}-{os.getpid()}")
+        try:
+            with _building(path, building, memory) as con:
+                yield con
+        except Exception as exc:
+            if disk_full(exc):
+                raise DiskFull(i18n.both("disk_full", folder=path.parent)) from exc
+            raise
+
+
+@contextmanager
+def _building(path: Path, building: Path, memory: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The copy being built, published when the block ends; removed (WAL included) when anything fails."""
+    try:
         if path.exists():
             shutil.copyfile(path, building)
-        con = duckdb.connect(str(building), config={"memory_limit": config.get("load_memory_limit")})
+        con = _connect(building, path, config={"memory_limit": memory})   # a damaged copy names the live file
         try:
             apply_schema(con)
             stamp_version(con)
@@ -133,10 +200,13 @@ def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             os.replace(building, path)
             _fsync(path.parent)
         except BaseException:
-            con.close()
-            building.unlink(missing_ok=True)
-            Path(str(building) + ".wal").unlink(missing_ok=True)
+            with suppress(Exception):   # a connection broken by the failure cannot hide it
+                con.close()
             raise
+    except BaseException:
+        building.unlink(missing_ok=True)
+        Path(str(building) + ".wal").unlink(missing_ok=True)
+        raise
 
 
 def _fsync(path: Path) -> None:

@@ -6,7 +6,11 @@
 -- else 'YYYYH1') stands for the year so far (plan §五 asks for half-year reports; they report the year to
 -- date). as_of is the last day the value covers (31 December, or 30 June for H1); partial marks a half-year
 -- value. Quarterly periods are not read here.
--- previous_value: the previous year's value (for "常态增长机制": the budget not below the previous year).
+-- previous_value: the previous year's value over the same period (domain.md §5: "against the same period of the
+--   previous year"): a first-half figure beside the previous year's first half, an annual (or H2) figure beside
+--   the previous year's annual (else H2) figure; never a part year beside a whole one (null when the previous
+--   year has no figure for that period). previous_period names the period compared (for "常态增长机制" and
+--   四升四降's awareness and satisfaction rates).
 create or replace table int_indicators_year as
 with indicators as (
     select * from fact_indicators
@@ -45,12 +49,22 @@ chosen as (
     group by year, indicator
 ),
 
+same_period as (   -- each (year, indicator, period end) once: the annual figure, else H2 for 31 December
+    select year, indicator, as_of, arg_max(value, rank) as value, arg_max(period, rank) as period
+    from periods
+    group by year, indicator, as_of
+),
+
 final as (
     select
         chosen.*,
-        previous.value as previous_value
+        previous.value as previous_value,
+        previous.period as previous_period
     from chosen
-    left join chosen as previous on previous.indicator = chosen.indicator and previous.year = chosen.year - 1
+    left join same_period as previous
+        on previous.indicator = chosen.indicator
+       and previous.year = chosen.year - 1
+       and previous.as_of = (chosen.as_of - interval 1 year)::date
 )
 
 select * from final;

@@ -4,7 +4,8 @@
 -- Periods. Indicators: the annual value (period 'YYYY', unit 150823; the latest load wins). Registry: the
 -- year's latest snapshot s0, and s1 / s2 = the latest snapshots of the two previous years dated no later than
 -- s0 minus one / two years (the same period). Cases: mart_cases_year (1 January to the same day).
---   awareness_rate, satisfaction_rate   indicator values, Y against Y−1
+--   awareness_rate, satisfaction_rate   indicator values, Y against the same period of Y−1 (int_indicators_year:
+--                                       a first-half figure beside the previous first half, never beside a whole year)
 --   community_execution_rate            banner execution rate at s0 against s1
 --   abstinent_3y_growth                 growth of the abstinent-3-years stock in %, s1→s0 against s2→s1
 --   new_users_growth                    growth in % of users newly found in the year (up to the snapshot
@@ -13,6 +14,8 @@
 --                                       in %: (minor users + minor suspects) ÷ (users + suspects)
 --   outflow_traffickers                 outflow suspects in the period
 --   user_crimes                         user crimes in the period (see mart_cases_year)
+-- compared: the two periods set side by side (indicator periods, registry snapshot dates, or the cases' days of
+-- each year), so a reader sees that like is compared with like.
 -- as_of: the last date the indicator's inputs cover (the indicator's period end, the snapshot s0, the cases'
 -- period end; for minor_share the earlier of the last two).
 -- achieved: strictly up for 'up' and strictly down for 'down' ("上升"/"下降": an unchanged value is not
@@ -93,9 +96,16 @@ measured as (
     select
         years.year,
         awareness.value as awareness_0,
-        awareness_prev.value as awareness_1,
+        awareness.previous_value as awareness_1,
         satisfaction.value as satisfaction_0,
-        satisfaction_prev.value as satisfaction_1,
+        satisfaction.previous_value as satisfaction_1,
+        awareness.period || ' vs ' || coalesce(awareness.previous_period, '—') as awareness_compared,
+        satisfaction.period || ' vs ' || coalesce(satisfaction.previous_period, '—') as satisfaction_compared,
+        strftime(registry_years.s0, '%Y-%m-%d') || ' vs ' || coalesce(strftime(registry_years.s1, '%Y-%m-%d'), '—')
+            as registry_compared,
+        years.year || ' vs ' || (years.year - 1) || ', ' || cases.compared_days as cases_compared,
+        strftime(registry_years.s0, '%Y-%m-%d') || ' vs ' || coalesce(strftime(registry_years.s1, '%Y-%m-%d'), '—')
+            || '; ' || years.year || ' vs ' || (years.year - 1) || ', ' || cases.compared_days as both_compared,
         registry_years.*  exclude (year),
         100.0 * (registry_years.minors_0 + cases.minor_suspects)
             / nullif(registry_years.existing_0 + cases.suspects, 0) as minor_share_0,
@@ -115,26 +125,22 @@ measured as (
     left join cases on cases.year = years.year
     left join indicator_values as awareness
         on awareness.year = years.year and awareness.indicator = 'awareness_rate'
-    left join indicator_values as awareness_prev
-        on awareness_prev.year = years.year - 1 and awareness_prev.indicator = 'awareness_rate'
     left join indicator_values as satisfaction
         on satisfaction.year = years.year and satisfaction.indicator = 'satisfaction_rate'
-    left join indicator_values as satisfaction_prev
-        on satisfaction_prev.year = years.year - 1 and satisfaction_prev.indicator = 'satisfaction_rate'
 ),
 
 long as (
-    select year, indicator, value, previous_value, as_of
+    select year, indicator, value, previous_value, as_of, compared
     from measured
-    unpivot include nulls ((value, previous_value, as_of) for indicator in (
-        (awareness_0, awareness_1, awareness_as_of) as 'awareness_rate',
-        (satisfaction_0, satisfaction_1, satisfaction_as_of) as 'satisfaction_rate',
-        (execution_0, execution_1, registry_as_of) as 'community_execution_rate',
-        (abstinent_growth_0, abstinent_growth_1, registry_as_of) as 'abstinent_3y_growth',
-        (new_growth_0, new_growth_1, registry_as_of) as 'new_users_growth',
-        (minor_share_0, minor_share_1, both_as_of) as 'minor_share',
-        (outflow_0, outflow_1, cases_as_of) as 'outflow_traffickers',
-        (user_crimes_0, user_crimes_1, cases_as_of) as 'user_crimes'
+    unpivot include nulls ((value, previous_value, as_of, compared) for indicator in (
+        (awareness_0, awareness_1, awareness_as_of, awareness_compared) as 'awareness_rate',
+        (satisfaction_0, satisfaction_1, satisfaction_as_of, satisfaction_compared) as 'satisfaction_rate',
+        (execution_0, execution_1, registry_as_of, registry_compared) as 'community_execution_rate',
+        (abstinent_growth_0, abstinent_growth_1, registry_as_of, registry_compared) as 'abstinent_3y_growth',
+        (new_growth_0, new_growth_1, registry_as_of, registry_compared) as 'new_users_growth',
+        (minor_share_0, minor_share_1, both_as_of, both_compared) as 'minor_share',
+        (outflow_0, outflow_1, cases_as_of, cases_compared) as 'outflow_traffickers',
+        (user_crimes_0, user_crimes_1, cases_as_of, cases_compared) as 'user_crimes'
     ))
 ),
 
@@ -145,6 +151,7 @@ judged as (
         long.value::double as value,
         long.previous_value::double as previous_value,
         long.as_of::date as as_of,
+        long.compared,
         definitions.direction as expected_direction,
         case
             when long.value is null or long.previous_value is null then null
@@ -174,6 +181,7 @@ final as (
             else 'not_achieved'
         end as status,
         as_of,
+        compared,
         unit,
         bound,
         source,

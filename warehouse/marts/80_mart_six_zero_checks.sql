@@ -6,7 +6,8 @@
 --   indicator:X                 the year's value of indicator X for the banner (int_indicators_year: the annual
 --                               figure, else the latest half-year figure for the year so far)
 --   indicator:volunteers_share  volunteers ÷ the setting banner_population × 100 (% of residents)
---   indicator:budget_wan_yuan_vs_previous  the budget less the previous year's ("常态增长机制": not below it)
+--   indicator:budget_wan_yuan_vs_previous  the budget less the previous year's over the same period ("常态增长机制":
+--                               not below it; 2025H1 beside 2024H1, never a part year beside a whole one)
 --   event:X                     mart_five_never count (no_data when the year lacks that event's input)
 --   cases:target_cases_vs_previous  target cases − the previous year's, same period (mart_cases_year); the plan's
 --                               "逐年上升" needs a rise: the operator is "> 0", equal fails
@@ -163,7 +164,8 @@ inputs as (
     from indicator_values
     union all
     select year, 'indicator:budget_wan_yuan_vs_previous', 'banner', value - previous_value, false,
-           value || ' vs ' || previous_value || ' (' || (year - 1) || ')', as_of, true
+           value || ' (' || period || ') vs ' || coalesce(previous_value || ' (' || previous_period || ')', '—'),
+           as_of, true
     from indicator_values
     where indicator = 'budget_wan_yuan'
     union all
@@ -180,15 +182,16 @@ inputs as (
     left join mart_cases_year as cases using (year)
     union all
     select year, 'cases:target_cases_vs_previous', 'banner', target_cases - previous_target_cases, false,
-           target_cases || ' vs ' || previous_target_cases || ' (to ' || strftime(period_end, '%m-%d') || ')',
+           target_cases || ' (' || year || ') vs ' || previous_target_cases || ' (' || (year - 1) || '), '
+               || compared_days,
            period_end, true
     from mart_cases_year
     union all
     select year, 'cases:outflow_3y_change_pct', 'banner', outflow_3y_change_pct,
            outflow_3y_avg = 0 and outflow_3y_avg_previous = 0,
            'average ' || round(outflow_3y_avg, 2) || ' (' || (year - 2) || '–' || year || ') vs '
-               || round(outflow_3y_avg_previous, 2) || ' (' || (year - 3) || '–' || (year - 1) || '), to '
-               || strftime(period_end, '%m-%d'),
+               || round(outflow_3y_avg_previous, 2) || ' (' || (year - 3) || '–' || (year - 1) || '), '
+               || compared_days,
            period_end, true
     from mart_cases_year
     union all
