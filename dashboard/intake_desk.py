@@ -83,6 +83,7 @@ def dry_run(source: str, paths: list[Path]) -> list[intake.Preview]:
     runs = st.session_state.setdefault(DRY_KEY, {})
     key = (source, tuple(map(str, paths)))
     if key not in runs:
+        wait_notice()
         with st.spinner(tr("intake.checking")):
             runs[key] = intake.preview(source, paths)
     return runs[key]
@@ -124,10 +125,15 @@ def show(p: intake.Preview, n: int, lang: str) -> None:
     show_table("intake.quarantine", r.quarantine, QUARANTINE_COLUMNS, f"intake_quarantine_{n}", lang)
 
 
-def load(todo: dict[str, list[Path]], reload: bool, v: ui.View) -> None:
-    """Load through the pipeline, one publish per source; a busy warehouse is waited for, visibly."""
+def wait_notice() -> None:
+    """Another load (or dry run) holds the warehouse: say so before waiting for it, not hang silently."""
     if warehouse.writer_busy():
         st.info(tr("intake.waiting"), icon=":material/hourglass_top:")
+
+
+def load(todo: dict[str, list[Path]], reload: bool, v: ui.View) -> None:
+    """Load through the pipeline, one publish per source; a busy warehouse is waited for, visibly."""
+    wait_notice()
     steps = sum(map(len, todo.values())) * len(intake.STAGES)
     bar = st.progress(0.0, text=tr("intake.progress_start"))
     offset = 0

@@ -74,13 +74,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for f in args.files:
         if not f.is_file():
             raise UsageError(i18n.both("cli_file_not_found", file=f))
+    _wait_notice()
     if args.dry_run:
         from pipelines import intake
 
         previews = intake.preview(args.source, list(args.files), args.snapshot_date, args.reload)
         print("\n".join(intake.report_lines(previews, QUARANTINE_SHOWN)))
         return 1 if any(p.result.status == "rejected" for p in previews) else 0
-    _wait_notice()
     return _report(ingest_mod.ingest(args.source, list(args.files), args.snapshot_date, reload=args.reload))
 
 

@@ -77,8 +77,8 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
 
 def dry_run(source_name: str, paths: list[Path], snapshot_date: date | None = None, *,
             reload: bool = False) -> list[FileResult]:
-    """What `ingest` would do, file by file, done in a private scratch copy of the warehouse that is thrown
-    away: the same reading, validation, quarantine and replacements, nothing published, no writer lock."""
+    """What `ingest` would do, file by file, done in a copy of the warehouse that is thrown away: the same
+    reading, validation, quarantine and replacements, nothing published (`warehouse.scratch`)."""
     with warehouse.scratch() as con:
         return _process(con, source_name, paths, snapshot_date, False, reload, None)
 

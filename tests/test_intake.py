@@ -1,9 +1,11 @@
 """Issue 12 on the command line: deduplication per source, `ingest --reload`, `ingest --dry-run`."""
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import threading
 
 import config
 
@@ -56,7 +58,8 @@ def test_dry_run_reports_quarantine_and_checks_and_loads_nothing(env, run_cli, t
     assert "row 1" in out and "row 2" in out and "identity number" in out
     assert "150823198503120010" not in out and "王建国" not in out
     assert not env.warehouse.exists()                          # nothing published
-    assert list(env.warehouse.parent.iterdir()) == []          # and the scratch copy is gone
+    left = [p.name for p in env.warehouse.parent.iterdir() if not (p.is_dir() and not any(p.iterdir()))]
+    assert left == ["warehouse.duckdb.lock"]                    # and the scratch copy is gone
 
 
 def test_dry_run_of_a_replacing_file_says_what_it_would_replace(env, run_cli, tmp_path):
@@ -76,3 +79,21 @@ def test_a_status_and_a_rerun_with_nothing_new_do_not_import_great_expectations(
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=config.ROOT,
                           env=os.environ, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[0, 0, 0] False", done.stdout + done.stderr
+
+
+def test_a_second_writer_says_it_waits_then_loads(env, run_cli):
+    env.warehouse.parent.mkdir(parents=True)
+    handle = open(env.warehouse.with_name("warehouse.duckdb.lock"), "a")
+    fcntl.flock(handle, fcntl.LOCK_EX)                         # another load holds the warehouse
+    threading.Timer(1.0, handle.close).start()
+    code, out = run_cli("ingest", "hair", fixture("hair"))
+    assert code == 0 and "another load (or dry run) is running" in out
+    assert env.query("select status from pipeline_runs") == [("loaded",)]
+
+
+def test_dry_run_of_a_gbk_file_with_chinese_headers(env, run_cli, tmp_path):
+    gbk = rewrite(fixture("cases"), tmp_path / "cases_gbk.csv", chinese_headers=True, encoding="gbk")
+    code, out = run_cli("ingest", "cases", gbk, "--dry-run")
+    assert code == 0, out
+    assert "encoding gb18030, 6 rows read, 6 would load, 0 quarantined" in out
+    assert not env.warehouse.exists()

@@ -12,7 +12,6 @@ import fcntl
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
@@ -122,20 +121,27 @@ def writer_busy(path: Path | None = None) -> bool:
 
 @contextmanager
 def scratch(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to a private throw-away copy of the warehouse (a dry run's): never published,
-    no writer lock, deleted whatever happens."""
+    """A read-write connection to a throw-away copy of the warehouse (a dry run's), never published.
+
+    It holds the writer lock, as a load does: the raw input's temporary copies share `scratch_dir`, which a
+    writer sweeps when it starts, and the copy is of one published version. Named like a half-built copy, so
+    that one left by a killed dry run is swept too."""
     path = path or live_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".dry-run-", dir=path.parent) as folder:
-        copy = Path(folder) / path.name
-        if path.exists():
-            shutil.copyfile(path, copy)
-        con = duckdb.connect(str(copy), config={"memory_limit": config.get("load_memory_limit")})
+    with writer_lock(path):
+        _clear_leftovers(path)
+        copy = path.with_name(f"{path.name}{TMP_SUFFIX}-dry-run-{os.getpid()}")
         try:
-            apply_schema(con)
-            yield con
+            if path.exists():
+                shutil.copyfile(path, copy)
+            con = _connect(copy, path, config={"memory_limit": config.get("load_memory_limit")})
+            try:
+                apply_schema(con)
+                yield con
+            finally:
+                con.close()
         finally:
-            con.close()
+            copy.unlink(missing_ok=True)
+            Path(str(copy) + ".wal").unlink(missing_ok=True)
 
 
 def _new_version() -> str:
