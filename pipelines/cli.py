@@ -11,13 +11,16 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import config
 import i18n
 import warehouse
-from pipelines import ingest as ingest_mod
+from pipelines import runs
 from pipelines.sources import names
-from pipelines.validate import SuiteError
+
+if TYPE_CHECKING:
+    from pipelines.ingest import FileResult
 
 QUARANTINE_SHOWN = 20
 
@@ -60,12 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, SuiteError, config.ConfigError) as exc:
+    except _usage_errors() as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except warehouse.DiskFull as exc:
         print(str(exc), file=sys.stderr)
         return 1
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """A broken suite (SuiteError) can only have been raised once validation was imported: a status or a
+    rerun with nothing new never imports the pipeline's data libraries (pandas, pyarrow, Great Expectations)."""
+    validate = sys.modules.get("pipelines.validate")
+    return (UsageError, config.ConfigError) + ((validate.SuiteError,) if validate else ())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -81,7 +91,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         previews = intake.preview(args.source, list(args.files), args.snapshot_date, args.reload)
         print("\n".join(intake.report_lines(previews, QUARANTINE_SHOWN)))
         return 1 if any(p.result.status == "rejected" for p in previews) else 0
-    return _report(ingest_mod.ingest(args.source, list(args.files), args.snapshot_date, reload=args.reload))
+    from pipelines.ingest import ingest
+
+    return _report(ingest(args.source, list(args.files), args.snapshot_date, reload=args.reload))
 
 
 def _wait_notice() -> None:
@@ -96,7 +108,7 @@ def landing_files() -> dict[str, list[Path]]:
     for source in names():
         done = _loaded_hashes(source)
         files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
-        new = [p for p in files if ingest_mod.sha256_of(p) not in done]
+        new = [p for p in files if runs.sha256_of(p) not in done]
         if new:
             found[source] = new
     return found
@@ -108,7 +120,7 @@ def _loaded_hashes(source: str) -> set[str]:
     except FileNotFoundError:
         return set()
     with con:
-        return ingest_mod.loaded_hashes(con, source)
+        return runs.loaded_hashes(con, source)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -117,11 +129,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(i18n.both("cli_no_new_files", dir=config.path("data_dir") / "landing"))
         return 0
     _wait_notice()
-    results = [r for source, files in todo.items() for r in ingest_mod.ingest(source, files)]
+    from pipelines.ingest import ingest
+
+    results = [r for source, files in todo.items() for r in ingest(source, files)]
     return _report(results)
 
 
-def _report(results: list[ingest_mod.FileResult]) -> int:
+def _report(results: list[FileResult]) -> int:
     marks = {"loaded": "✔", "rejected": "✘", "skipped": "–"}
     for r in results:
         print(f"{marks[r.status]} [{r.source}] {r.file_name}: {r.message}")

@@ -6,7 +6,6 @@ at the end (`warehouse.publishing`), so readers never see half a load and a cras
 """
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,6 +23,7 @@ import config
 import i18n
 import warehouse
 from pipelines import normalise, privacy, read, validate
+from pipelines.runs import loaded_hashes, sha256_of
 from pipelines.sources import Source, sources
 
 
@@ -45,21 +45,6 @@ class FileResult:
     @property
     def message(self) -> str:
         return "; ".join(self.messages)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def loaded_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
-    """Content already loaded as `source` (a file loaded as another source is new to this one: it gets that
-    source's own verdict, e.g. "this looks like a hair extract", not "already loaded")."""
-    return {r[0] for r in con.execute("select file_sha256 from pipeline_runs where status = 'loaded' "
-                                      "and source = ?", [source]).fetchall()}
 
 
 Stage = Callable[[int, str, str], None]     # (file index, file name, stage) as a file moves on
