@@ -17,12 +17,12 @@ import streamlit as st
 import config
 import i18n
 import warehouse
-from analysis import fmt, quality
+from analysis import db, fmt, quality
 from analysis.labels import label
 from analysis.present import present
 from dashboard import login, nav, ui
-from dashboard.text import tr
-from pipelines import ingest, intake
+from dashboard.text import lang, tr
+from pipelines import ingest, intake, validate
 
 log = logging.getLogger(__name__)
 AUTO = "auto"
@@ -34,13 +34,17 @@ VERDICT = {"loaded": st.success, "rejected": st.error, "skipped": st.warning}
 def desk(uploads: list, chosen: str, v: ui.View) -> None:
     """Dry-run the uploads, show each file's report, then offer the load (and a deliberate reload)."""
     todo: dict[str, dict[str, list[Path]]] = {"loaded": defaultdict(list), "skipped": defaultdict(list)}
-    with ui.section("intake.dry_run"):
+    st.subheader(tr("intake.dry_run"))
+    try:
         previews = [(source, path, p) for source, paths in accepted(uploads, chosen).items()
                     for path, p in zip(paths, dry_run(source, paths))]
-        for n, (source, path, p) in enumerate(previews):
-            show(p, n, v.lang)
-            if p.result.status in todo:
-                todo[p.result.status][source].append(path)
+    except Exception as exc:  # never a traceback on the page
+        st.error(explained(exc), icon=":material/error:")
+        return
+    for n, (source, path, p) in enumerate(previews):
+        show(p, n, v.lang)
+        if p.result.status in todo:
+            todo[p.result.status][source].append(path)
 
     loadable, again = todo["loaded"], todo["skipped"]
     if loadable and st.button(tr("intake.load", n=sum(map(len, loadable.values()))), type="primary", key="intake_load"):
@@ -80,13 +84,23 @@ def accepted(uploads: list, chosen: str) -> dict[str, list[Path]]:
 
 
 def dry_run(source: str, paths: list[Path]) -> list[intake.Preview]:
+    """The dry run of `paths`, once per published version (a load from elsewhere changes the verdicts)."""
     runs = st.session_state.setdefault(DRY_KEY, {})
-    key = (source, tuple(map(str, paths)))
+    key = (source, tuple(map(str, paths)), db.identity())
     if key not in runs:
         wait_notice()
         with st.spinner(tr("intake.checking")):
             runs[key] = intake.preview(source, paths)
     return runs[key]
+
+
+def explained(exc: Exception) -> str:
+    """What to tell the clerk when the pipeline stops: its own bilingual words for a fault of the installation
+    (settings, key, suite) or a full disk, else only that it failed; the log keeps the trace."""
+    log.exception("intake failed")
+    if isinstance(exc, (config.ConfigError, warehouse.DiskFull, validate.SuiteError)):
+        return f"{tr('intake.load_failed')} — {quality.split_bilingual(str(exc), lang())}"
+    return tr("intake.load_failed")
 
 
 CHECK_COLUMNS = {"expectation": "expectation", "column_name": "column_name", "description": "description",
@@ -144,9 +158,8 @@ def load(todo: dict[str, list[Path]], reload: bool, v: ui.View) -> None:
             bar.progress(done / steps, text=f"{file}: {i18n.t('stage_' + stage, v.lang)}")
         try:
             results += ingest.ingest(source, paths, progress=False, reload=reload, on_stage=advance)
-        except Exception:  # a broken suite or a failing disk: said plainly, the log keeps the trace
-            log.exception("intake load of %s failed", source)
-            st.error(tr("intake.load_failed"), icon=":material/error:")
+        except Exception as exc:  # never a traceback on the page
+            st.error(explained(exc), icon=":material/error:")
         offset += len(paths) * len(intake.STAGES)
     bar.progress(1.0, text=tr("intake.progress_done"))
     st.session_state.pop(DRY_KEY, None)

@@ -4,6 +4,7 @@ Real accounts, a private copy of the demo warehouse, real uploads through AppTes
 from __future__ import annotations
 
 import csv
+import json
 import fcntl
 import io
 import string
@@ -14,7 +15,7 @@ import pytest
 import i18n
 import warehouse
 from dashboard import audit, nav, users
-from pipelines import read
+from pipelines import read, sources, validate
 from pipelines.sources import names
 from tests.app_helpers import copy_warehouse, frame, open_app, texts, use, walk
 
@@ -180,3 +181,15 @@ def test_page_texts_have_both_languages_with_the_same_placeholders():
 
 def _fields(text: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(text) if f]
+
+
+def test_a_broken_expectation_suite_is_said_in_words_not_a_traceback(desk, demo_build, monkeypatch):
+    broken = json.loads((sources.SUITES_DIR / "hair.json").read_text(encoding="utf-8"))
+    broken["expectations"].append({"type": "expect_column_values_to_be_between",
+                                   "kwargs": {"column": "substance", "min_value": 0}})
+    monkeypatch.setattr(validate, "suite_dict", lambda source: broken)
+    at = upload(intake_page(), ("hair_upload.csv", hair_upload(demo_build)))
+    assert not at.exception
+    error = [e.value for e in at.error][0]
+    assert error.startswith(t("intake.load_failed") + " — ") and "expectations/hair.json" in error
+    assert "intake_load" not in [b.key for b in at.button]
