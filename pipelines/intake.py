@@ -52,6 +52,7 @@ def header(path: Path) -> list[str]:
             return [h.strip() for h in next(csv.reader(f), [])]
     from openpyxl import load_workbook
 
+    read._check_workbook(path)      # a zip bomb is refused before openpyxl inflates anything
     book = load_workbook(path, read_only=True)
     try:
         first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
@@ -61,10 +62,11 @@ def header(path: Path) -> list[str]:
 
 
 def mapping(source: Source, path: Path, supplied: tuple[str, ...] = ()) -> dict[str, str]:
+    """File column → source column; empty when the header does not fit (the dry run's verdict says why)."""
     try:
         head = header(path)
         positions, _ = read.map_header(source, head, supplied)
-    except (read.FileRejected, OSError, ValueError, KeyError, StopIteration):
+    except Exception:  # any damage a reader trips on: the dry run's verdict names it
         return {}
     return {head[i]: name for name, i in positions.items()}
 
