@@ -3,21 +3,25 @@ DuckDB `read_csv` of the same file, each in its own process so peak memory is it
 
     python -m bench.ingest [--data DIR] [--repeat N]
 
-Targets: pipeline ≤ 3 × the bare load; peak memory < 1.5 GB; a rerun with nothing new < 2 s.
+Targets (issue 12): the whole `python -m pipelines ingest` command (interpreter start, imports, load,
+publish) ≤ 3 × the whole bare load (interpreter start, `import duckdb`, `read_csv` into a table); peak
+memory < 1.5 GB; a rerun with nothing new < 2 s; the dry run of a county registry file on the data-intake
+page < 3 s.
 
 Then the stray-quote case of issue 9: the national wastewater file with one `"` opened in row 1,000 and
 closed in row 56,744 (DuckDB's reader then reads the 55,744 rows between as one value, and the rest loads
 without a word): every row must be accounted for, here by rejecting the file and naming row 1,000.
 
-Both sides load their libraries before the clock starts (`import duckdb` for the bare load; the pipeline
-and Great Expectations for the pipeline), so the ratio compares the work on the file. Importing Great
-Expectations takes ~1.7 s whatever the file's size: it is timed and reported on its own row, and the
-whole-command times (interpreter start, imports and load) are reported too. Each side runs `--repeat`
-times; the table shows the fastest run and the highest peak memory.
+The load with the libraries loaded before the clock starts is reported too (the work on the file alone),
+and the import of Great Expectations on its own row: the command overlaps that import with DuckDB's
+reading and normalising (`validate.preload`). Each side runs `--repeat` times; the table shows the fastest
+run and the highest peak memory. The dry run is timed as AppTest's run of the page after the upload, in a
+process that has not imported Great Expectations yet (the first upload after a server start) and again.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -25,7 +29,7 @@ from pathlib import Path
 
 from bench.common import national_demo, report_child, run_child, stopwatch, table
 
-TARGET_RATIO, TARGET_PEAK_MB, TARGET_RERUN_S = 3.0, 1536, 2.0
+TARGET_RATIO, TARGET_PEAK_MB, TARGET_RERUN_S, TARGET_DRY_RUN_S = 3.0, 1536, 2.0, 3.0
 
 
 def child_baseline(csv_file: str, db: str) -> None:
@@ -48,6 +52,46 @@ def child_pipeline(csv_file: str, db: str) -> None:
         [result] = ingest("registry", [Path(csv_file)], progress=False)
     assert result.status == "loaded", result.message
     report_child(t["s"], imports=imports["s"])
+
+
+def child_command(csv_file: str, db: str) -> None:
+    """The real command, in a fresh interpreter: its time is the parent's wall clock, its memory its own."""
+    Path(db).unlink(missing_ok=True)
+    from pipelines import cli
+
+    assert cli.main(["ingest", "registry", csv_file]) == 0
+    report_child(0.0)
+
+
+def child_county(work: str) -> None:
+    from tests.app_helpers import build_demo
+
+    build_demo(Path(work))
+
+
+def child_dry_run(work: str) -> None:
+    """A corrected copy of the county demo's newest registry snapshot (built by `child_county` into `work`),
+    dry-run on the page."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import nav
+    from tests.app_helpers import APP, TIMEOUT, DemoWarehouse
+
+    root = Path(work)
+    data = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    os.environ.update(data.env())
+    newest = sorted((data.data_dir / "landing" / "registry").glob("*.csv"))[-1]
+    corrected = newest.read_bytes().rsplit(b"\n", 2)[0] + b"\n"          # the last person dropped
+    times = []
+    for _ in range(2):      # a new session each time: the second finds Great Expectations imported
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        at = at.switch_page(nav.page("intake").file).run()
+        at.file_uploader(key="intake_files").set_value(("registry_fix.csv", corrected, "text/csv"))
+        with stopwatch() as t:
+            at.run()
+        assert not at.exception and at.success, [e.value for e in at.exception]
+        times.append(t["s"])
+    print(json.dumps({"first": times[0], "again": times[1], "rows": corrected.count(b"\n") - 1}))
 
 
 STRAY_OPENED, STRAY_CLOSED = 1_000, 56_744
@@ -84,6 +128,10 @@ def best(runs: list[dict]) -> dict:
     return {**fastest, "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
+CHILDREN = {"baseline": child_baseline, "pipeline": child_pipeline, "command": child_command,
+            "county": child_county, "dry_run": child_dry_run, "stray": child_stray}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "drugwatch-bench-national")
@@ -91,8 +139,7 @@ def main() -> None:
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
-        {"baseline": child_baseline, "pipeline": child_pipeline, "stray": child_stray}[args.child[0]](
-            *args.child[1:])
+        CHILDREN[args.child[0]](*args.child[1:])
         return
     manifest = national_demo(args.data)
     registry = next(args.data / f["path"] for f in manifest["files"] if f["source"] == "registry")
@@ -107,27 +154,38 @@ def main() -> None:
 
     bare_cmd = ["bench.ingest", "--child", "baseline", str(registry), str(work / "bare.duckdb")]
     pipe_cmd = ["bench.ingest", "--child", "pipeline", str(registry), str(warehouse)]
-    base_runs, pipe_runs = [], []
-    for _ in range(args.repeat):  # interleaved, so a busy spell on the machine hits both sides
+    command = ["bench.ingest", "--child", "command", str(registry), str(warehouse)]
+    base_runs, pipe_runs, command_runs = [], [], []
+    for _ in range(args.repeat):  # interleaved, so a busy spell on the machine hits every side
         base_runs.append(run_child(bare_cmd, env))
         pipe_runs.append(run_child(pipe_cmd, env))
+        command_runs.append(run_child(command, env))
     base, pipe = best(base_runs), best(pipe_runs)
     rerun = run_child(["pipelines", "run"], env)
+    county = work / "county"
+    run_child(["bench.ingest", "--child", "county", str(county)], env)
+    dry = run_child(["bench.ingest", "--child", "dry_run", str(county)], env)
     ratio = pipe["seconds"] / base["seconds"]
-    whole_pipe, whole_base = min(r["wall_s"] for r in pipe_runs), min(r["wall_s"] for r in base_runs)
+    whole_cmd, whole_base = min(r["wall_s"] for r in command_runs), min(r["wall_s"] for r in base_runs)
+    whole_ratio = whole_cmd / whole_base
+    cmd_peak = max(r["peak_mb"] for r in command_runs)
     print(f"\nregistry file: {registry.name}, {rows:,} rows, {registry.stat().st_size / 1e6:,.0f} MB; "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} cores; best of {args.repeat}\n")
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          f"best of {args.repeat}\n")
     print(table(
         ["measure", "pipeline", "baseline (bare DuckDB read_csv)", "ratio", "target", "met"],
-        [["load time, libraries loaded (s)", pipe["seconds"], base["seconds"], f"{ratio:.1f}×",
-          f"≤ {TARGET_RATIO:g}×", "yes" if ratio <= TARGET_RATIO else "no"],
+        [["whole command: start, imports, load, publish (s)", whole_cmd, whole_base, f"{whole_ratio:.1f}×",
+          f"≤ {TARGET_RATIO:g}×", "yes" if whole_ratio <= TARGET_RATIO else "no"],
+         ["load time, libraries loaded (s)", pipe["seconds"], base["seconds"], f"{ratio:.1f}×", "", ""],
          ["library imports (s)", pipe["imports"], base["imports"], "", "", ""],
-         ["whole command: start, imports, load (s)", whole_pipe, whole_base, f"{whole_pipe / whole_base:.1f}×",
-          "", ""],
-         ["peak memory (MB)", pipe["peak_mb"], base["peak_mb"], f"{pipe['peak_mb'] / base['peak_mb']:.1f}×",
-          f"< {TARGET_PEAK_MB}", "yes" if pipe["peak_mb"] < TARGET_PEAK_MB else "no"],
+         ["peak memory, whole command (MB)", cmd_peak, base["peak_mb"], f"{cmd_peak / base['peak_mb']:.1f}×",
+          f"< {TARGET_PEAK_MB}", "yes" if cmd_peak < TARGET_PEAK_MB else "no"],
          ["rerun, nothing new (s, whole command)", rerun["wall_s"], "", "", f"< {TARGET_RERUN_S:g}",
-          "yes" if rerun["wall_s"] < TARGET_RERUN_S else "no"]],
+          "yes" if rerun["wall_s"] < TARGET_RERUN_S else "no"],
+         [f"dry run on the page, county registry ({dry['rows']:,} rows), GX loaded (s)", dry["again"], "", "",
+          f"< {TARGET_DRY_RUN_S:g}", "yes" if dry["again"] < TARGET_DRY_RUN_S else "no"],
+         ["  the same, first upload straight after a server start (GX import included) (s)", dry["first"], "", "",
+          "", ""]],
     ))
     wastewater = next(args.data / f["path"] for f in manifest["files"] if f["source"] == "wastewater")
     stray = work / "wastewater_stray_quote.csv"

@@ -12,6 +12,7 @@ SUPERVISION = frozenset({"office", "admin", "unit"})      # a unit's account see
 ANALYSTS = frozenset({"analyst", "office", "admin"})
 DATA_TEAM = frozenset({"analyst", "office", "data", "admin"})
 OFFICE = frozenset({"office", "admin"})
+INTAKE = frozenset({"data", "admin"})
 MONITORING = ("wastewater", "hair", "registry", "cases", "indicators")
 SOURCES = (*MONITORING, "task_reports")        # every extract; task reports feed the supervision page only
 
@@ -40,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("cases", ":material/gavel:", ANALYSTS, ("cases",)),
     PageSpec("townships", ":material/map:", EVERYONE, ("wastewater", "hair", "registry", "cases")),
     PageSpec("quality", ":material/fact_check:", DATA_TEAM, SOURCES),
+    PageSpec("intake", ":material/upload_file:", INTAKE, SOURCES),
     PageSpec("briefings", ":material/description:", OFFICE, MONITORING),
     PageSpec("supervision", ":material/assignment_turned_in:", SUPERVISION, ("task_reports", "indicators")),
 )

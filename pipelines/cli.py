@@ -11,13 +11,16 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import config
 import i18n
 import warehouse
-from pipelines import ingest as ingest_mod
+from pipelines import runs
 from pipelines.sources import names
-from pipelines.validate import SuiteError
+
+if TYPE_CHECKING:
+    from pipelines.ingest import FileResult
 
 QUARANTINE_SHOWN = 20
 
@@ -34,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("files", nargs="+", type=Path)
     ing.add_argument("--snapshot-date", type=date.fromisoformat,
                      help="登记快照日期（文件中没有数据日期列时）/ registry snapshot date when the file has none")
+    ing.add_argument("--dry-run", action="store_true",
+                     help="只报告校验结果和将隔离、替换的内容，不加载 / report what a load would do, load nothing")
+    ing.add_argument("--reload", action="store_true",
+                     help="有意再次加载已加载过的文件（例如恢复被替换的快照）/ load already loaded content again "
+                          "on purpose (e.g. to restore a replaced snapshot)")
     sub.add_parser("run", help="加载 $DATA_DIR/landing/<来源>/ 下的新文件 / load new files under $DATA_DIR/landing")
     demo = sub.add_parser("demo", help="生成演示数据 / write synthetic extracts")
     demo.add_argument("--out", type=Path)
@@ -55,12 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, SuiteError, config.ConfigError) as exc:
+    except _usage_errors() as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except warehouse.DiskFull as exc:
         print(str(exc), file=sys.stderr)
         return 1
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """A broken suite (SuiteError) can only have been raised once validation was imported: a status or a
+    rerun with nothing new never imports the pipeline's data libraries (pandas, pyarrow, Great Expectations)."""
+    validate = sys.modules.get("pipelines.validate")
+    return (UsageError, config.ConfigError) + ((validate.SuiteError,) if validate else ())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -69,29 +84,43 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for f in args.files:
         if not f.is_file():
             raise UsageError(i18n.both("cli_file_not_found", file=f))
-    return _report(ingest_mod.ingest(args.source, list(args.files), args.snapshot_date))
+    _wait_notice()
+    if args.dry_run:
+        from pipelines import intake
+
+        previews = intake.preview(args.source, list(args.files), args.snapshot_date, args.reload)
+        print("\n".join(intake.report_lines(previews, QUARANTINE_SHOWN)))
+        return 1 if any(p.result.status == "rejected" for p in previews) else 0
+    from pipelines.ingest import ingest
+
+    return _report(ingest(args.source, list(args.files), args.snapshot_date, reload=args.reload))
+
+
+def _wait_notice() -> None:
+    if warehouse.writer_busy():
+        print(i18n.both("cli_writer_waits"), file=sys.stderr)
 
 
 def landing_files() -> dict[str, list[Path]]:
     """New files under $DATA_DIR/landing/<source>/ (already loaded content is left out)."""
     root = config.path("data_dir") / "landing"
-    done = _loaded_hashes()
     found = {}
     for source in names():
+        done = _loaded_hashes(source)
         files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
-        new = [p for p in files if ingest_mod.sha256_of(p) not in done]
+        new = [p for p in files if runs.sha256_of(p) not in done]
         if new:
             found[source] = new
     return found
 
 
-def _loaded_hashes() -> set[str]:
+def _loaded_hashes(source: str) -> set[str]:
     try:
         con = warehouse.connect_readonly()
     except FileNotFoundError:
         return set()
     with con:
-        return ingest_mod.loaded_hashes(con)
+        return runs.loaded_hashes(con, source)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -99,11 +128,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not todo:
         print(i18n.both("cli_no_new_files", dir=config.path("data_dir") / "landing"))
         return 0
-    results = [r for source, files in todo.items() for r in ingest_mod.ingest(source, files)]
+    _wait_notice()
+    from pipelines.ingest import ingest
+
+    results = [r for source, files in todo.items() for r in ingest(source, files)]
     return _report(results)
 
 
-def _report(results: list[ingest_mod.FileResult]) -> int:
+def _report(results: list[FileResult]) -> int:
     marks = {"loaded": "✔", "rejected": "✘", "skipped": "–"}
     for r in results:
         print(f"{marks[r.status]} [{r.source}] {r.file_name}: {r.message}")

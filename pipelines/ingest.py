@@ -6,7 +6,6 @@ at the end (`warehouse.publishing`), so readers never see half a load and a cras
 """
 from __future__ import annotations
 
-import hashlib
 import importlib
 import uuid
 from collections import defaultdict
@@ -25,6 +24,7 @@ import config
 import i18n
 import warehouse
 from pipelines import normalise, privacy, read, validate
+from pipelines.runs import loaded_hashes, sha256_of
 from pipelines.sources import Source, sources
 
 
@@ -38,6 +38,7 @@ class FileResult:
     rows_loaded: int = 0
     encoding: str | None = None
     quarantine: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)    # every expectation's result (validate.Outcome.results)
     messages: list[str] = field(default_factory=list)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -47,48 +48,62 @@ class FileResult:
         return "; ".join(self.messages)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("select file_sha256 from pipeline_runs where status = 'loaded'").fetchall()}
+Stage = Callable[[int, str, str], None]     # (file index, file name, stage) as a file moves on
 
 
 def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = None,
-           progress: bool = True) -> list[FileResult]:
-    """Validate and load files of one source; one new warehouse version for the lot."""
+           progress: bool = True, *, reload: bool = False, on_stage: Stage | None = None) -> list[FileResult]:
+    """Validate and load files of one source; one new warehouse version for the lot.
+
+    `reload` loads content already loaded again on purpose (to restore a replaced registry snapshot);
+    the run says so in `pipeline_runs`."""
+    with warehouse.publishing() as con:
+        return _process(con, source_name, paths, snapshot_date, progress, reload, on_stage)
+
+
+def dry_run(source_name: str, paths: list[Path], snapshot_date: date | None = None, *,
+            reload: bool = False) -> list[FileResult]:
+    """What `ingest` would do, file by file, done in a copy of the warehouse that is thrown away: the same
+    reading, validation, quarantine and replacements, nothing published (`warehouse.scratch`)."""
+    with warehouse.scratch() as con:
+        return _process(con, source_name, paths, snapshot_date, False, reload, None)
+
+
+def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path], snapshot_date: date | None,
+             progress: bool, reload: bool, on_stage: Stage | None) -> list[FileResult]:
     source = sources()[source_name]
     key = privacy.load_key()
     today = date.today()
     results = []
-    with warehouse.publishing() as con:
-        done = loaded_hashes(con)
-        bar = tqdm(paths, desc=source_name, unit="file", disable=not progress)
-        for path in bar:
-            def stage(name: str, path: Path = path) -> None:
-                bar.set_postfix_str(f"{path.name}: {i18n.both('stage_' + name)}")
-            stage("hash")
-            result = FileResult(source_name, path.name, sha256_of(path))
-            if result.sha256 in done:
-                result.status = "skipped"
-                result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, result.sha256)))
-            else:
-                _load_file(con, source, path, result, today, key, snapshot_date, stage)
-                if result.status == "loaded":
-                    done.add(result.sha256)
-            _record(con, result)
-            results.append(result)
+    done = loaded_hashes(con, source_name)
+    bar = tqdm(paths, desc=source_name, unit="file", disable=not progress)
+    for index, path in enumerate(bar):
+        def stage(name: str, index: int = index, path: Path = path) -> None:
+            bar.set_postfix_str(f"{path.name}: {i18n.both('stage_' + name)}")
+            if on_stage is not None:
+                on_stage(index, path.name, name)
+        stage("hash")
+        result = FileResult(source_name, path.name, sha256_of(path))
+        again = result.sha256 in done
+        if again and not reload:
+            result.status = "skipped"
+            result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, source_name,
+                                                                                      result.sha256)))
+        else:
+            validate.preload()      # the GX import overlaps DuckDB's reading and normalising
+            _load_file(con, source, path, result, today, key, snapshot_date, stage)
+            if result.status == "loaded":
+                done.add(result.sha256)
+                if again:
+                    result.messages.insert(0, i18n.both("file_reloaded"))
+        _record(con, result)
+        results.append(result)
     return results
 
 
-def _loaded_when(con: duckdb.DuckDBPyConnection, sha: str) -> str:
+def _loaded_when(con: duckdb.DuckDBPyConnection, source: str, sha: str) -> str:
     when = warehouse.scalar(con, "select max(started_at) from pipeline_runs where file_sha256 = ? "
-                                 "and status = 'loaded'", [sha])
+                                 "and source = ? and status = 'loaded'", [sha, source])
     return str(when)[:19] if when else "?"
 
 
@@ -136,6 +151,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         _drop_raw(con, raw)
     con.execute("drop view if exists norm; drop table if exists norm_unnumbered; drop table if exists row_numbers")
     if outcome is not None:  # a rejected file's results too: the data-quality page shows what failed
+        result.checks = outcome.results
         _store_validation(con, source, result.run_id, outcome)
 
 
@@ -260,6 +276,10 @@ def _settle(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) 
                  .fetchall()]
         if dates:
             result.messages.append(i18n.both("file_replaced_snapshot", date=", ".join(dates)))
+    else:
+        replaced = warehouse.scalar(con, f"select count(*) {older}", [run, run])
+        if replaced:
+            result.messages.append(i18n.both("file_replaced_rows", rows=replaced))
     con.execute(f"delete {older}", [run, run])
     return warehouse.scalar(con, f"select count(*) from {table} where run_id = ?", [run])
 

@@ -7,6 +7,7 @@ tables). Column-level failures name their rows, which are quarantined; a failed 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,8 +44,26 @@ class Outcome:
     results: list[dict] = field(default_factory=list)    # one per expectation, for validation_results
 
 
-@cache
+_CONTEXT_LOCK = threading.Lock()
+_PRELOAD: list[threading.Thread] = []    # the one preloading thread, once started
+
+
+def preload() -> None:
+    """Import Great Expectations (about 2 s) and build its context on a thread of its own, once, while the
+    caller's DuckDB reads and normalises the file (DuckDB releases the GIL). Call it only where a file is
+    about to be validated: a status or a rerun with nothing new never pays for the import."""
+    if not _PRELOAD:
+        _PRELOAD.append(threading.Thread(target=_context, name="gx-preload", daemon=True))
+        _PRELOAD[0].start()
+
+
 def _context():
+    with _CONTEXT_LOCK:
+        return _context_made()
+
+
+@cache
+def _context_made():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

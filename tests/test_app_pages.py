@@ -61,7 +61,7 @@ def test_chinese_is_the_default(demo):
 
 def test_every_page_is_registered_once_with_roles(demo):
     keys = [p.key for p in nav.PAGES]
-    assert len(keys) == len(set(keys)) == 9
+    assert len(keys) == len(set(keys)) == 10
     for spec in nav.PAGES:
         assert spec.roles, spec.key
         assert set(spec.sources) <= set(nav.SOURCES)

@@ -104,6 +104,46 @@ def writer_lock(path: Path) -> Iterator[None]:
         yield
 
 
+def writer_busy(path: Path | None = None) -> bool:
+    """Whether another writer holds the lock now (so that a second one can say it waits, not hang silently)."""
+    path = path or live_path()
+    lock = path.with_name(path.name + ".lock")
+    if not lock.exists():
+        return False
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+@contextmanager
+def scratch(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a throw-away copy of the warehouse (a dry run's), never published.
+
+    It holds the writer lock, as a load does: the raw input's temporary copies share `scratch_dir`, which a
+    writer sweeps when it starts, and the copy is of one published version. Named like a half-built copy, so
+    that one left by a killed dry run is swept too."""
+    path = path or live_path()
+    with writer_lock(path):
+        _clear_leftovers(path)
+        copy = path.with_name(f"{path.name}{TMP_SUFFIX}-dry-run-{os.getpid()}")
+        try:
+            if path.exists():
+                shutil.copyfile(path, copy)
+            con = _connect(copy, path, config={"memory_limit": config.get("load_memory_limit")})
+            try:
+                apply_schema(con)
+                yield con
+            finally:
+                con.close()
+        finally:
+            copy.unlink(missing_ok=True)
+            Path(str(copy) + ".wal").unlink(missing_ok=True)
+
+
 def _new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 

@@ -200,3 +200,30 @@ def test_new_data_shows_after_a_load_without_restart(server, page):
     assert metric_value(page, label) == f"{after:,}"
     assert server.proc.poll() is None, "the same server, never restarted"
     shot(page, "cases_after_load_zh")
+
+
+def test_a_clerk_uploads_a_file_sees_the_dry_run_loads_it_and_finds_the_run(server, page, demo_build, tmp_path):
+    from tests.test_intake_page import BAD_ROWS, hair_upload
+
+    upload = tmp_path / "hair_upload.csv"
+    upload.write_bytes(hair_upload(demo_build))
+    rows = upload.read_bytes().count(b"\n") - 1
+    loaded_files = "select count(*) from pipeline_runs where status = 'loaded'"
+    page.goto(address(server, "intake", "?lang=zh"))
+    settle(page, i18n.t("page.intake", "zh"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    page.get_by_text(i18n.t("intake.verdict_loaded", "zh"), exact=True).first.wait_for(timeout=60_000)
+    facts = i18n.t("intake.facts", "zh", encoding="utf-8", rows=f"{rows:,}", loaded=f"{rows - len(BAD_ROWS):,}",
+                   quarantined=str(len(BAD_ROWS)))
+    assert page.get_by_text(facts).count() == 1
+    assert server.data.value("select count(*) from pipeline_runs where file_name = 'hair_upload.csv'") == 0
+    shot(page, "intake_dry_run_zh")
+    page.get_by_role("button", name=i18n.t("intake.load", "zh", n=1)).click()
+    page.get_by_text(i18n.t("intake.progress_done", "zh")).first.wait_for(timeout=120_000)
+    settle(page, i18n.t("page.intake", "zh"))
+    assert server.data.query("select status, rows_quarantined from pipeline_runs "
+                             "where file_name = 'hair_upload.csv'") == [("loaded", len(BAD_ROWS))]
+    shot(page, "intake_loaded_zh")
+    page.locator("[data-testid='stSidebarNav']").get_by_text(i18n.t("page.quality", "zh"), exact=True).click()
+    settle(page, i18n.t("page.quality", "zh"))
+    assert metric_value(page, i18n.t("col.files_loaded", "zh")) == f"{server.data.value(loaded_files):,}"
