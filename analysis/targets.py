@@ -12,7 +12,7 @@ import i18n
 from analysis import db
 from analysis.access import Scope
 from analysis.labels import label
-from pipelines.sources import sources
+from domain.sources import sources
 
 
 class OutOfScope(Exception):

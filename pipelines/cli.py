@@ -17,7 +17,7 @@ import config
 import i18n
 import warehouse
 from pipelines import runs
-from pipelines.sources import names
+from domain.sources import names
 
 if TYPE_CHECKING:
     from pipelines.ingest import FileResult

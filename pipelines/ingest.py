@@ -25,7 +25,7 @@ import i18n
 import warehouse
 from pipelines import normalise, privacy, read, validate
 from pipelines.runs import loaded_hashes, sha256_of
-from pipelines.sources import Source, sources
+from domain.sources import Source, sources
 
 
 @dataclass

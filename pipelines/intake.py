@@ -17,7 +17,7 @@ from pathlib import Path
 import config
 import i18n
 from pipelines import ingest, read
-from pipelines.sources import Source, sources
+from domain.sources import Source, sources
 
 STAGES = ("hash", "read", "normalise", "validate", "store")   # the order `ingest` reports them in
 UPLOADS = "uploads"     # landing/uploads/: kept apart from landing/<source>/, which `run` loads unasked

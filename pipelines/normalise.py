@@ -22,7 +22,7 @@ import config
 import domain
 from domain import identity
 from pipelines.privacy import hmac_sql
-from pipelines.sources import Column, Source
+from domain.sources import Column, Source
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 BELOW_LOQ_TOKENS = ["", "<loq", "＜loq", "nd", "n.d.", "未检出", "<lod", "bloq"]

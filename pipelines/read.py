@@ -32,7 +32,7 @@ import config
 import i18n
 import warehouse
 from warehouse import scalar
-from pipelines.sources import Source, sources
+from domain.sources import Source, sources
 
 ACCEPTED_ENCODINGS = {"utf_8", "gb18030", "gbk", "gb2312", "ascii", "hz"}  # charset-normalizer names
 SNIFF_BYTES = 256 * 1024

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import i18n
-from pipelines.sources import suite_dict
+from domain.sources import suite_dict
 
 ROW_ID = "row_number"
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import cli
-from pipelines.sources import sources
+from domain.sources import sources
 from tests.app_helpers import demo, demo_build  # noqa: F401  (one demo warehouse for the whole session)
 
 DATA = Path(__file__).parent / "data"

@@ -280,7 +280,8 @@ def test_extra_columns_are_ignored_and_reported(env, run_cli, tmp_path):
 def test_a_broken_suite_is_a_configuration_error_and_publishes_nothing(env, run_cli, tmp_path, monkeypatch):
     import json
 
-    from pipelines import sources, validate
+    from domain import sources
+    from pipelines import validate
     broken = json.loads((sources.SUITES_DIR / "cases.json").read_text(encoding="utf-8"))
     broken["expectations"].append({"type": "expect_column_values_to_be_between",
                                    "kwargs": {"column": "category", "min_value": 0}})

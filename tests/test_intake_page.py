@@ -15,8 +15,9 @@ import pytest
 import i18n
 import warehouse
 from dashboard import audit, nav, users
-from pipelines import read, sources, validate
-from pipelines.sources import names
+from domain import sources
+from pipelines import read, validate
+from domain.sources import names
 from tests.app_helpers import copy_warehouse, frame, open_app, texts, use, walk
 
 PASSWORD = "data-clerk-pw"

@@ -1,6 +1,6 @@
 """A quarantined case row that could change a status is named on the card of its year (issue 8, item 4).
 
-The quarantine keeps a bad row's values only for sources with nothing personal (sources.yaml keeps_raw):
+The quarantine keeps a bad row's values only for sources with nothing personal (domain/sources.yaml keeps_raw):
 cases, indicators, wastewater; never registry or hair."""
 from __future__ import annotations
 

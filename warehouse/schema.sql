@@ -31,7 +31,7 @@ create table if not exists quarantine (
     columns varchar,             -- the columns at fault, comma-separated
     reasons varchar,             -- bilingual reasons, '; '-separated
     raw_values varchar           -- JSON column → text of the row, only for sources whose extract holds nothing
-                                 -- personal (sources.yaml keeps_raw); digit runs like an identity number masked
+                                 -- personal (domain/sources.yaml keeps_raw); digit runs like an identity number masked
 );
 
 create table if not exists validation_results (
