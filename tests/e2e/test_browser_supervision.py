@@ -19,7 +19,7 @@ import i18n
 from analysis import supervision
 from dashboard import audit, users
 from domain import supervision as plan
-from tests.e2e.test_browser import Server, address, browser, page, server, settle, shot  # noqa: F401  (fixtures)
+from tests.e2e.test_browser import Server, browser, page, server, settle, shot  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow     # a real browser: left out of `make test-fast`
 
@@ -28,6 +28,7 @@ UNIT_ACCOUNT = ("财政局报送", "unit-pw-2024")
 UNIT = "财政局"          # lead unit of task 1.2, whose budget check fails in the demo
 OTHER = "林草局"         # a unit with tasks of its own, none of them shared with 财政局
 TOP_ROWS = 8             # rows of a table the data grid surely draws (it draws only what fits its height)
+BLOCKED = "受阻"          # progress `blocked` as the form offers it in Chinese
 DONE, PROBLEM = "完成禁毒经费预算编制", "专项经费尚未拨付到位"
 
 
@@ -78,6 +79,17 @@ def metric_value(p, label: str) -> str:
     return box.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
+def whole_shot(p, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main block, which a full-page screenshot
+    does not unfold, so the window is made as tall as the page for the shot."""
+    size = p.viewport_size
+    height = p.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    p.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    p.wait_for_timeout(1500)          # the data grids repaint at the new size
+    shot(p, name)
+    p.set_viewport_size(size)
+
+
 def open_supervision(p, lang: str) -> None:
     p.locator("[data-testid='stSidebarNav']").get_by_text(i18n.t("page.supervision", lang), exact=True).click()
     settle(p, i18n.t("page.supervision", lang))
@@ -104,14 +116,14 @@ def test_the_office_sees_the_matrix_the_compliance_and_the_calendar(server, page
     assert all(supervision.task_label(t, title) in matrix for t, title in supervision.tasks_of(UNIT)[:1])
     deadline = supervision.calendar(date.today(), count=1).iloc[0]
     assert deadline["date"].isoformat() in grid_text(page, "sup_calendar")
-    shot(page, "supervision_office_zh")
+    whole_shot(page, "supervision_office_zh")
     page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
     settle(page, i18n.t("page.supervision", "en"))
     assert "lang=en" in page.url
     for key in ("sup.calendar", "sup.compliance", "sup.matrix"):
         assert page.get_by_text(i18n.t(key, "en"), exact=True).count() == 1, key
     assert grid_text(page, "sup_compliance", "en").startswith(compliance_rows(server, plan.plan_units()[:TOP_ROWS], "en"))
-    shot(page, "supervision_office_en")
+    whole_shot(page, "supervision_office_en")
 
 
 def test_a_unit_sees_its_own_tasks_and_reports_through_the_form(server, page):
@@ -121,6 +133,7 @@ def test_a_unit_sees_its_own_tasks_and_reports_through_the_form(server, page):
     own = grid_text(page, "sup_own_tasks")
     tasks = plan.tasks_of(UNIT)
     assert all(task in own for task in tasks[:TOP_ROWS])
+    assert BLOCKED not in own                         # the demo has none of 财政局's tasks blocked
     assert OTHER not in page.locator("[data-testid='stMain']").text_content()
     assert page.get_by_text(i18n.t("chart.sup_matrix", "zh"), exact=True).count() == 0
     task = tasks[0]
@@ -128,18 +141,19 @@ def test_a_unit_sees_its_own_tasks_and_reports_through_the_form(server, page):
     key = task.replace(".", "-")                      # Streamlit's class for the widget keyed sup_…_1.1
     progress = page.locator(f".st-key-sup_progress_{key} [role='combobox']")
     progress.click()
-    progress.fill("受阻")
+    progress.fill(BLOCKED)
     page.keyboard.press("Enter")
-    assert progress.input_value() == "受阻"
+    assert progress.input_value() == BLOCKED
     page.locator(f".st-key-sup_done_{key} input").fill(DONE)
     page.locator(f".st-key-sup_problems_{key} input").fill(PROBLEM)
-    shot(page, "supervision_unit_form")
+    whole_shot(page, "supervision_unit_form")
     page.get_by_role("button", name=i18n.t("sup.form_submit", "zh")).click()
     stored_text = i18n.t("sup.receipt_loaded", "zh", file="").split("（")[0]
     page.locator("[data-testid='stAlert']").filter(has_text=stored_text).wait_for(timeout=300_000)
     settle(page, i18n.t("page.supervision", "zh"))
     receipt = grid_text(page, "sup_receipt")
-    assert DONE in receipt and PROBLEM in receipt and "受阻" in receipt
+    assert DONE in receipt and PROBLEM in receipt and BLOCKED in receipt
+    assert BLOCKED in grid_text(page, "sup_own_tasks")       # the page above the form shows the new report
     stored = server.data.query("select task, progress, done_text, problems from fact_task_reports where unit = ? "
                                "and period = ? and kind = 'monthly' and problems = ?", [UNIT, period, PROBLEM])
     assert stored == [(task, "blocked", DONE, PROBLEM)]
@@ -147,4 +161,4 @@ def test_a_unit_sees_its_own_tasks_and_reports_through_the_form(server, page):
                              "fact_task_reports where problems = ?)", [PROBLEM]) == len(tasks)
     submitted = [e for e in audit.entries() if e["event"] == "task_report"]
     assert [(e["user"], e["period"], e["status"]) for e in submitted] == [(UNIT_ACCOUNT[0], period, "loaded")]
-    shot(page, "supervision_unit_receipt")
+    whole_shot(page, "supervision_unit_receipt")
