@@ -17,6 +17,7 @@ import pytest
 
 import i18n
 from analysis import supervision
+from analysis.labels import label
 from dashboard import audit, users
 from domain import supervision as plan
 from tests.e2e.test_browser import Server, browser, page, server, settle, shot  # noqa: F401  (fixtures)
@@ -28,7 +29,7 @@ UNIT_ACCOUNT = ("财政局报送", "unit-pw-2024")
 UNIT = "财政局"          # lead unit of task 1.2, whose budget check fails in the demo
 OTHER = "林草局"         # a unit with tasks of its own, none of them shared with 财政局
 TOP_ROWS = 8             # rows of a table the data grid surely draws (it draws only what fits its height)
-BLOCKED = "受阻"          # progress `blocked` as the form offers it in Chinese
+BLOCKED = label("progress", "blocked", "zh")     # 受阻, as the form offers it
 DONE, PROBLEM = "完成禁毒经费预算编制", "专项经费尚未拨付到位"
 
 
@@ -113,7 +114,7 @@ def test_the_office_sees_the_matrix_the_compliance_and_the_calendar(server, page
     assert i18n.t("report_status.late", "zh") in shown      # the demo has late units among the first rows
     matrix = grid_text(page, "sup_matrix")
     assert matrix.startswith(i18n.t("col.task", "zh") + "".join(plan.plan_units()[:6]))       # units across
-    assert all(supervision.task_label(t, title) in matrix for t, title in supervision.tasks_of(UNIT)[:1])
+    assert supervision.task_label(*supervision.tasks_of(UNIT)[0]) in matrix                  # tasks down
     deadline = supervision.calendar(date.today(), count=1).iloc[0]
     assert deadline["date"].isoformat() in grid_text(page, "sup_calendar")
     whole_shot(page, "supervision_office_zh")
@@ -122,7 +123,8 @@ def test_the_office_sees_the_matrix_the_compliance_and_the_calendar(server, page
     assert "lang=en" in page.url
     for key in ("sup.calendar", "sup.compliance", "sup.matrix"):
         assert page.get_by_text(i18n.t(key, "en"), exact=True).count() == 1, key
-    assert grid_text(page, "sup_compliance", "en").startswith(compliance_rows(server, plan.plan_units()[:TOP_ROWS], "en"))
+    shown = compliance_rows(server, plan.plan_units()[:TOP_ROWS], "en")
+    assert grid_text(page, "sup_compliance", "en").startswith(shown)
     whole_shot(page, "supervision_office_en")
 
 
@@ -134,7 +136,7 @@ def test_a_unit_sees_its_own_tasks_and_reports_through_the_form(server, page):
     tasks = plan.tasks_of(UNIT)
     assert all(task in own for task in tasks[:TOP_ROWS])
     assert BLOCKED not in own                         # the demo has none of 财政局's tasks blocked
-    assert OTHER not in page.locator("[data-testid='stMain']").text_content()
+    assert OTHER not in page.locator("[data-testid='stMain']").text_content()   # (every row: test_supervision.py)
     assert page.get_by_text(i18n.t("chart.sup_matrix", "zh"), exact=True).count() == 0
     task = tasks[0]
     period = supervision.report_periods(date.today())[0]
