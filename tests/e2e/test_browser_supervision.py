@@ -125,6 +125,8 @@ def test_the_office_sees_the_matrix_the_compliance_and_the_calendar(server, page
         assert page.get_by_text(i18n.t(key, "en"), exact=True).count() == 1, key
     shown = compliance_rows(server, plan.plan_units()[:TOP_ROWS], "en")
     assert grid_text(page, "sup_compliance", "en").startswith(shown)
+    assert page.get_by_text("Units late, missing or with a blocked task", exact=True).count() == 1
+    assert page.get_by_role("button", name="Write the reminders (DOCX, PDF)", exact=True).count() == 1
     whole_shot(page, "supervision_office_en")
 
 
