@@ -90,6 +90,7 @@ if unit:
                 done = supervision.load_report(path)
             login.record(v.user, "task_report", period=period, file=done.file_name, status=done.status)
             st.session_state["sup_receipt"] = done
+            st.rerun()                        # the tables above this form show the rows just stored
         done = st.session_state.get("sup_receipt")
         if done is not None:
             shown = st.success if done.status == "loaded" else st.warning if done.status == "skipped" else st.error
