@@ -8,6 +8,7 @@ import pandas as pd
 
 import config
 import i18n
+from analysis import fmt
 from analysis.labels import CODE_KINDS, label
 
 CODE_COLUMN = "__code"   # the township code behind a drillable row; never shown or downloaded
@@ -32,8 +33,18 @@ def present(data: pd.DataFrame, lang: str, keep_code: str | None = None) -> pd.D
         elif kind is not None:
             out[column] = [label(kind, v, lang) for v in data[column]]
         elif pd.api.types.is_bool_dtype(data[column]):
-            out[column] = [label("yesno", str(bool(v)).lower(), lang) if pd.notna(v) else "—" for v in data[column]]
+            out[column] = [label("yesno", str(bool(v)).lower(), lang) if pd.notna(v) else fmt.DASH for v in data[column]]
+        elif data[column].isna().any() and not pd.api.types.is_numeric_dtype(data[column]):
+            out[column] = _with_dash(data[column], lang)
     return out.rename(columns={c: header(c, lang) for c in data.columns})
+
+
+def _with_dash(column: pd.Series, lang: str) -> pd.Series:
+    """A text or date column with missing values: "—" where a value is missing (never None or NaT on the page);
+    dates then read as the reader writes them (2024年3月5日)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.Series([fmt.day(v, lang) if pd.notna(v) else fmt.DASH for v in column], index=column.index)
+    return column.astype(object).where(column.notna(), fmt.DASH)
 
 
 def local_time(column: pd.Series) -> pd.Series:
