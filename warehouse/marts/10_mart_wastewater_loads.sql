@@ -37,12 +37,23 @@ loaded as (
     from valued
 ),
 
+-- The methamphetamine load of each sample: grouped and joined back (a window over every row costs twice as much).
+meth as (
+    select sample_id, sample_date, site_id, max(load_mg_day_per_1000) as meth_load_per_1000
+    from loaded
+    where substance = 'methamphetamine'
+    group by sample_id, sample_date, site_id
+),
+
 with_meth as (
     select
         loaded.*,
-        max(load_mg_day_per_1000) filter (where substance = 'methamphetamine')
-            over (partition by sample_id, sample_date, site_id) as meth_load_per_1000
+        meth.meth_load_per_1000
     from loaded
+    left join meth
+        on meth.sample_id is not distinct from loaded.sample_id
+        and meth.sample_date is not distinct from loaded.sample_date
+        and meth.site_id is not distinct from loaded.site_id
 ),
 
 final as (

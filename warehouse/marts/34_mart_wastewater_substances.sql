@@ -19,7 +19,7 @@ measured as (
         count(distinct site_id) as sites,
         min(sample_date) as first_sample_date,
         max(sample_date) as last_sample_date
-    from mart_wastewater_loads
+    from fact_wastewater   -- the loads view has one row per fact row, and these columns are the fact's own
     group by substance
 ),
 
