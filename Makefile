@@ -44,7 +44,7 @@ system-deps:
 	$(call apt,$(have_briefing_deps) && command -v chromium >/dev/null && command -v pdftoppm >/dev/null,\
 	  $(BRIEFING_PACKAGES) $(TEST_PACKAGES) chromium)
 
-## The demo warehouse: synthetic extracts for 2021–2024 into $(DATA_DIR)/landing, then loaded.
+## The demo warehouse: synthetic extracts for 2021 to mid-2025 into $(DATA_DIR)/landing, then loaded.
 demo-warehouse: install
 	@if [ ! -f "$(WAREHOUSE_PATH)" ]; then \
 	  $(BIN)/python -m pipelines demo && $(BIN)/python -m pipelines run || [ $$? = 1 ]; fi
