@@ -128,7 +128,7 @@ def show(p: intake.Preview, n: int, lang: str) -> None:
     r = p.result
     st.markdown(f"##### {r.file_name} · {label('source', r.source, lang)}")
     note = quality.split_bilingual(r.message, lang)
-    VERDICT[r.status](tr("intake.verdict_" + r.status) + (f": {note}" if note else ""))
+    VERDICT[r.status](tr("dry_verdict_" + r.status) + (f": {note}" if note else ""))
     st.caption(tr("intake.facts", encoding=r.encoding or "—", rows=fmt.number(r.rows_read),
                   loaded=fmt.number(r.rows_loaded), quarantined=fmt.number(len(r.quarantine))))
     mapping = [{"file_column": f, "stored_column": c} for f, c in p.mapping.items()]

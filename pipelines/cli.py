@@ -104,23 +104,24 @@ def _wait_notice() -> None:
 def landing_files() -> dict[str, list[Path]]:
     """New files under $DATA_DIR/landing/<source>/ (already loaded content is left out)."""
     root = config.path("data_dir") / "landing"
+    done = _loaded_hashes(names())
     found = {}
     for source in names():
-        done = _loaded_hashes(source)
         files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
-        new = [p for p in files if runs.sha256_of(p) not in done]
+        new = [p for p in files if runs.sha256_of(p) not in done[source]]
         if new:
             found[source] = new
     return found
 
 
-def _loaded_hashes(source: str) -> set[str]:
+def _loaded_hashes(sources: list[str]) -> dict[str, set[str]]:
+    """Content already loaded, per source, read through one connection."""
     try:
         con = warehouse.connect_readonly()
     except FileNotFoundError:
-        return set()
+        return {source: set() for source in sources}
     with con:
-        return runs.loaded_hashes(con, source)
+        return {source: runs.loaded_hashes(con, source) for source in sources}
 
 
 def cmd_run(args: argparse.Namespace) -> int:

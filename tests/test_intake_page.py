@@ -93,7 +93,7 @@ def test_a_clerk_sees_the_quarantine_in_the_dry_run_loads_and_finds_the_run_on_t
     data = hair_upload(demo_build)
     at = upload(intake_page(), ("hair_upload.csv", data))
     assert not at.exception, [e.value for e in at.exception]
-    assert any(s.value.startswith(t("intake.verdict_loaded")) for s in at.success)
+    assert any(s.value.startswith(t("dry_verdict_loaded")) for s in at.success)
     bad = table(at, "intake.quarantine")
     assert bad[i18n.t("col.row_number", "en")].tolist() == list(BAD_ROWS)
     assert all("identity number" in r for r in bad[i18n.t("col.reasons", "en")])
@@ -135,7 +135,7 @@ def test_the_same_file_again_says_already_loaded_and_offers_a_deliberate_reload(
     at = upload(intake_page(), ("hair_upload.csv", data))
     at.button(key="intake_load").click().run()
     at = upload(intake_page(), ("again.csv", data))
-    assert any(w.value.startswith(t("intake.verdict_skipped")) for w in at.warning)
+    assert any(w.value.startswith(t("dry_verdict_skipped")) for w in at.warning)
     assert "intake_load" not in [b.key for b in at.button]
     at = at.button(key="intake_reload").click().run()
     last = desk.query("select status, message from pipeline_runs order by started_at desc limit 1")[0]
@@ -146,7 +146,7 @@ def test_the_same_file_again_says_already_loaded_and_offers_a_deliberate_reload(
 def test_another_sources_file_is_refused_with_the_source_it_looks_like(desk, demo_build):
     at = upload(intake_page(), ("hair_upload.csv", hair_upload(demo_build)), source="registry")
     errors = [e.value for e in at.error]
-    assert any(e.startswith(t("intake.verdict_rejected")) and "looks like a hair extract" in e for e in errors)
+    assert any(e.startswith(t("dry_verdict_rejected")) and "looks like a hair extract" in e for e in errors)
     assert "intake_load" not in [b.key for b in at.button]
 
 

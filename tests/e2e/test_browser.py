@@ -212,7 +212,7 @@ def test_a_clerk_uploads_a_file_sees_the_dry_run_loads_it_and_finds_the_run(serv
     page.goto(address(server, "intake", "?lang=zh"))
     settle(page, i18n.t("page.intake", "zh"))
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
-    page.get_by_text(i18n.t("intake.verdict_loaded", "zh"), exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text(i18n.t("dry_verdict_loaded", "zh"), exact=True).first.wait_for(timeout=60_000)
     facts = i18n.t("intake.facts", "zh", encoding="utf-8", rows=f"{rows:,}", loaded=f"{rows - len(BAD_ROWS):,}",
                    quarantined=str(len(BAD_ROWS)))
     assert page.get_by_text(facts).count() == 1
