@@ -57,7 +57,7 @@ def _notes(path: Path | None) -> dict[str, list[str]]:
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = config.read_yaml(path)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise UsageError(i18n.both("brief.notes_unreadable", file=path, detail=type(exc).__name__)) from exc
     try:

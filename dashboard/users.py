@@ -52,7 +52,7 @@ def load() -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found = config.read_yaml(path) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AccountsFileError(i18n.both("users.file_unusable", file=path, reason=type(exc).__name__)) from None
     if not isinstance(found, dict) or not all(_is_account(entry) for entry in found.values()):

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-import yaml
 
+import config
 import domain
 from domain.identity import CHECK_CHARS, check_char
 
@@ -28,7 +28,7 @@ def _frozen(value: object) -> object:
     return value
 
 
-STORY: dict = _frozen(yaml.safe_load(Path(__file__).with_name("story.yaml").read_text(encoding="utf-8")))
+STORY: dict = _frozen(config.read_yaml(Path(__file__).with_name("story.yaml")))
 
 YEARS = STORY["years"]
 START = STORY["start"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+import config
 
 HERE = Path(__file__).resolve().parent
 BANNER_CODE = "150823"
@@ -45,7 +45,7 @@ def substances() -> list[dict[str, str]]:
 
 @cache
 def enums() -> dict[str, dict[str, dict]]:
-    return yaml.safe_load((HERE / "enums.yaml").read_text(encoding="utf-8"))
+    return config.read_yaml(HERE / "enums.yaml")
 
 
 def _fold(text: str) -> str:

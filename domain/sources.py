@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 
 import config
 
@@ -47,7 +46,7 @@ class Source:
 
 @cache
 def sources() -> dict[str, Source]:
-    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    spec = config.read_yaml(SPEC_FILE)
     return {
         name: Source(
             name=name,

@@ -12,8 +12,7 @@ import re
 from datetime import date
 from functools import cache
 
-import yaml
-
+import config
 from domain import HERE, _fold, read_csv, townships
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -103,7 +102,7 @@ def task_vocabulary() -> dict[str, str]:
 
 @cache
 def calendar_spec() -> dict:
-    return yaml.safe_load((HERE / "supervision_calendar.yaml").read_text(encoding="utf-8"))
+    return config.read_yaml(HERE / "supervision_calendar.yaml")
 
 
 def deadline_day() -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+import config
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -18,7 +18,7 @@ DEFAULT_LANG = "zh"
 def catalogue() -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = {}
     for f in sorted(Path(__file__).parent.glob("*.yaml")):
-        data.update(yaml.safe_load(f.read_text(encoding="utf-8")))
+        data.update(config.read_yaml(f))
     return data
 
 

@@ -286,10 +286,14 @@ def _settle(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) 
 
 def _store_validation(con: duckdb.DuckDBPyConnection, source: Source, run_id: str,
                       outcome: validate.Outcome) -> None:
-    for r in outcome.results:
-        con.execute("insert into validation_results values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, source.name, r["expectation"], r["column_name"], r["description"], r["success"],
-                     r["element_count"], r["unexpected_count"]])
+    """One statement for the file's results (one per expectation): a statement each cost ~20 ms a file."""
+    if not outcome.results:
+        return
+    fields = ["expectation", "column_name", "description", "success", "element_count", "unexpected_count"]
+    types = ["varchar", "varchar", "varchar", "boolean", "bigint", "bigint"]
+    columns = ", ".join(f"unnest(?::{t}[])" for t in types)
+    con.execute(f"insert into validation_results select ?, ?, {columns}",
+                [run_id, source.name, *([r[f] for r in outcome.results] for f in fields)])
 
 
 def _record(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:

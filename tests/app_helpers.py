@@ -1,12 +1,17 @@
-"""Shared by the dashboard's tests: one demo warehouse per test session, AppTest helpers, mart queries.
+"""Shared by the tests: one county demo warehouse per test run, AppTest helpers, mart queries.
 
-The demo warehouse is built once (demo extracts of every source, each ingested with
-`pipelines.ingest.ingest`) under a private WAREHOUSE_PATH; tests that change a warehouse work on a copy
-(`copy_warehouse`). `tests/conftest.py` registers the fixtures `demo_build` and `demo` once for every test
-module: a module that imported them itself would get its own session fixture and build the demo again.
+The demo warehouse is built once per run the way the data team builds one (`demo`, then
+`python -m pipelines run`, then `status`; what they printed is kept) and each test process (an xdist worker)
+works on its own copy of it; tests that change a warehouse work on a further copy (`copy_warehouse`).
+`tests/conftest.py` registers the fixtures `demo_build` and `demo` once for every test module: a module that
+imported them itself would get its own session fixture.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
+import json
 import os
 import re
 import shutil
@@ -47,23 +52,53 @@ class DemoWarehouse:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None
 
+    @property
+    def manifest(self) -> dict:
+        return json.loads((self.data_dir / "landing" / "manifest.json").read_text(encoding="utf-8"))
+
+    @property
+    def printed(self) -> str:
+        """What `run` and `status` printed while the demo was loaded."""
+        return (self.root / PRINTED).read_text(encoding="utf-8")
+
+
+PRINTED = "printed.txt"
+
+
+def at(root: Path) -> DemoWarehouse:
+    return DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+
 
 def build_demo(root: Path, scale: str = "county") -> DemoWarehouse:
-    """Generate the demo extracts under `root` and ingest every source into `root/wh/warehouse.duckdb`."""
+    """Generate the demo extracts under `root/data/landing` and load them with `python -m pipelines run`."""
     import demo as demo_mod
-    from pipelines.ingest import ingest
+    from pipelines import cli
 
-    d = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    d = at(root)
+    out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp:
         for name, value in d.env().items():
             mp.setenv(name, value)
-        landing = d.data_dir / "landing"
-        demo_mod.generate(landing, scale, progress=False)
-        for source in SOURCES:
-            files = sorted(p for p in (landing / source).glob("*") if p.suffix in (".csv", ".xlsx"))
-            results = ingest(source, files, progress=False)
-            assert all(r.status == "loaded" for r in results), [(r.file_name, r.message) for r in results]
+        demo_mod.generate(d.data_dir / "landing", scale, progress=False)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            assert cli.main(["run"]) == 0, out.getvalue()
+            assert cli.main(["status", "--limit", "100"]) == 0, out.getvalue()
+    (root / PRINTED).write_text(out.getvalue(), encoding="utf-8")
     return d
+
+
+def shared_demo(run_dir: Path) -> Path:
+    """The county demo of this test run, built by whichever test process asks first, under a lock the
+    others wait on; built in a scratch folder and renamed, so a build that fails leaves nothing half-done."""
+    done = run_dir / "demo-county"
+    with open(run_dir / "demo-county.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_dir():
+            scratch = run_dir / f"demo-county.{os.getpid()}"
+            shutil.rmtree(scratch, ignore_errors=True)
+            build_demo(scratch)
+            scratch.rename(done)
+    return done
 
 
 def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
@@ -80,7 +115,12 @@ def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
-    return build_demo(tmp_path_factory.mktemp("demo"))
+    """This process's own copy of the run's county demo (xdist workers share one build, not their files)."""
+    base = tmp_path_factory.getbasetemp()
+    run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    mine = tmp_path_factory.mktemp("demo")
+    shutil.copytree(shared_demo(run_dir), mine, dirs_exist_ok=True)
+    return at(mine)
 
 
 @pytest.fixture

@@ -56,46 +56,6 @@ def run_cli(capsys: pytest.CaptureFixture):
     return run
 
 
-@dataclass
-class DemoLoad:
-    root: Path
-    manifest: dict
-    printed: str
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "wh.duckdb"
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            return con.execute(sql, params or []).fetchall()
-
-
-@pytest.fixture(scope="session")
-def demo_loaded(tmp_path_factory) -> DemoLoad:
-    """The county demo loaded once through the real CLI (`demo` then `run`), with everything it printed."""
-    import contextlib
-    import os
-
-    import demo
-
-    root = tmp_path_factory.mktemp("demo")
-    values = {"WAREHOUSE_PATH": str(root / "wh.duckdb"), "PSEUDONYM_KEY_FILE": str(root / "secrets" / "key"),
-              "DATA_DIR": str(root / "data")}
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        manifest = demo.generate(root / "data" / "landing", "county", 20231, progress=False)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            assert cli.main(["run"]) == 0
-            assert cli.main(["status", "--limit", "100"]) == 0
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    return DemoLoad(root, manifest, out.getvalue())
-
-
 def fixture(source: str) -> Path:
     return DATA / f"{source}.csv"
 

@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 
-def test_planted_bad_rows_are_exactly_the_quarantined_rows(demo_loaded):
-    planted = {(f["path"].split("/")[-1], b["row"]) for f in demo_loaded.manifest["files"] for b in f["bad_rows"]}
-    quarantined = set(demo_loaded.query("select file_name, row_number from quarantine"))
+def test_planted_bad_rows_are_exactly_the_quarantined_rows(demo_build):
+    planted = {(f["path"].split("/")[-1], b["row"]) for f in demo_build.manifest["files"] for b in f["bad_rows"]}
+    quarantined = set(demo_build.query("select file_name, row_number from quarantine"))
     assert planted and quarantined == planted
 
 
-def test_every_demo_file_loads_with_its_row_count(demo_loaded):
-    runs = {r[0]: r[1:] for r in demo_loaded.query(
+def test_every_demo_file_loads_with_its_row_count(demo_build):
+    runs = {r[0]: r[1:] for r in demo_build.query(
         "select file_name, status, rows_read, rows_loaded, rows_quarantined from pipeline_runs")}
-    for f in demo_loaded.manifest["files"]:
+    for f in demo_build.manifest["files"]:
         name = f["path"].split("/")[-1]
         bad = len(f["bad_rows"])
         assert runs[name] == ("loaded", f["rows"], f["rows"] - bad, bad), name
 
 
-def test_planted_columns_are_named_in_the_reasons(demo_loaded):
-    reasons = {(r[0], r[1]): r[2] for r in demo_loaded.query("select file_name, row_number, columns from quarantine")}
-    for f in demo_loaded.manifest["files"]:
+def test_planted_columns_are_named_in_the_reasons(demo_build):
+    reasons = {(r[0], r[1]): r[2] for r in demo_build.query("select file_name, row_number, columns from quarantine")}
+    for f in demo_build.manifest["files"]:
         for b in f["bad_rows"]:
             column = b["column"]
             named = reasons[(f["path"].split("/")[-1], b["row"])].split(",")
@@ -27,21 +27,21 @@ def test_planted_columns_are_named_in_the_reasons(demo_loaded):
             assert column in named or (column == "solved_date" and "filed_date" in named), (f["path"], b, named)
 
 
-def test_early_warning_evidence_reads_in_words_not_codes(demo_loaded):
+def test_early_warning_evidence_reads_in_words_not_codes(demo_build):
     import domain
     codes = set(domain.codes("subject_group"))
-    evidence = demo_loaded.query("select evidence_zh from mart_early_warnings where kind = "
+    evidence = demo_build.query("select evidence_zh from mart_early_warnings where kind = "
                                  "'hair_positive_outside_registry'")
     assert evidence
     for (text,) in evidence:
         assert not [c for c in codes if c in text], text
 
 
-def test_the_revised_rules_meet_their_inputs_in_the_warehouse(demo_loaded):
+def test_the_revised_rules_meet_their_inputs_in_the_warehouse(demo_build):
     """Issue 8: the demo loads what every revised rule reads (domain.md §5)."""
     from demo.registry import BLANK_OPTIONAL_SNAPSHOT
     from demo.story import END
-    q = demo_loaded.query
+    q = demo_build.query
     types = dict(q("select case_type, count(*) from fact_cases group by 1"))
     assert types["precursor"] >= 1 and types["precursor_production"] >= 1 and types["cultivation"] >= 1
     assert q("select max(plants) from fact_cases where case_type = 'cultivation'")[0][0] < 500
@@ -57,8 +57,8 @@ def test_the_revised_rules_meet_their_inputs_in_the_warehouse(demo_loaded):
     assert q("select max(filed_date) from fact_cases")[0][0] <= END
 
 
-def test_hair_samples_mart_counts_every_loaded_sample_once(demo_loaded):
-    q = demo_loaded.query
+def test_hair_samples_mart_counts_every_loaded_sample_once(demo_build):
+    q = demo_build.query
     by_quarter = dict(q("select quarter, sum(samples) from mart_hair_samples where township_code = '150823' "
                         "group by 1"))
     facts = dict(q("select year(collection_date) || 'Q' || quarter(collection_date), count(distinct sample_id) "

@@ -2,7 +2,7 @@
 headline of the overview, the township table and a briefing of the county demo, for a whole year (2024) and
 the year in progress (2025H1, the demo's data end on 30 June 2025).
 
-The demo is the session's (`demo_loaded`: `demo` then `run` through the CLI). The marts are read here
+The demo is the session's (`demo_build`: `demo` then `run` through the CLI). The marts are read here
 directly; the pages are rendered with AppTest as a user opens them by URL; the briefing is the format-free
 model (`briefings.content.build`), not a DOCX or PDF.
 """
@@ -32,12 +32,11 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @pytest.fixture
-def live(demo_loaded, monkeypatch: pytest.MonkeyPatch):
+def live(demo_build, monkeypatch: pytest.MonkeyPatch):
     """The CLI-built demo made the live warehouse of the app and the briefings for this test."""
-    monkeypatch.setenv("WAREHOUSE_PATH", str(demo_loaded.warehouse))
-    monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(demo_loaded.root / "secrets" / "key"))
-    monkeypatch.setenv("DATA_DIR", str(demo_loaded.root / "data"))
-    return demo_loaded
+    for name, value in demo_build.env().items():
+        monkeypatch.setenv(name, value)
+    return demo_build
 
 
 def marts(demo, code: str) -> dict:
@@ -152,47 +151,47 @@ def check(demo, year: int, name: str) -> tuple[float | None, str, str]:
     return row
 
 
-def test_budget_growth_of_a_year_in_progress_compares_first_half_with_first_half(demo_loaded):
+def test_budget_growth_of_a_year_in_progress_compares_first_half_with_first_half(demo_build):
     """零懈怠 "常态增长机制": 2025H1's budget beside 2024H1's, never beside the whole of 2024."""
-    h1 = dict(demo_loaded.query("select period, value from fact_indicators where indicator = 'budget_wan_yuan' "
+    h1 = dict(demo_build.query("select period, value from fact_indicators where indicator = 'budget_wan_yuan' "
                                 "and period in ('2024H1', '2025H1', '2024')"))
     assert h1["2024"] > h1["2025H1"] > h1["2024H1"], "the demo's 2025 half is below 2024's whole year"
-    value, result, evidence = check(demo_loaded, 2025, "budget_growth")
+    value, result, evidence = check(demo_build, 2025, "budget_growth")
     assert value == pytest.approx(h1["2025H1"] - h1["2024H1"])
     assert result == "pass"
     assert "2025H1" in evidence and "2024H1" in evidence and str(h1["2024"]) not in evidence
 
 
-def test_a_whole_year_budget_is_compared_with_the_previous_whole_year(demo_loaded):
-    value, result, evidence = check(demo_loaded, 2024, "budget_growth")
-    budget = dict(demo_loaded.query("select period, value from fact_indicators "
+def test_a_whole_year_budget_is_compared_with_the_previous_whole_year(demo_build):
+    value, result, evidence = check(demo_build, 2024, "budget_growth")
+    budget = dict(demo_build.query("select period, value from fact_indicators "
                                     "where indicator = 'budget_wan_yuan' and period in ('2023', '2024')"))
     assert value == pytest.approx(budget["2024"] - budget["2023"])
     assert evidence == f"{budget['2024']} (2024) vs {budget['2023']} (2023)"
 
 
-def test_awareness_rate_of_a_year_in_progress_is_set_beside_the_previous_first_half(demo_loaded):
+def test_awareness_rate_of_a_year_in_progress_is_set_beside_the_previous_first_half(demo_build):
     """四升四降: the 2025H1 awareness rate is compared with 2024H1's, and the mart says which periods."""
-    (value, previous, compared), = demo_loaded.query(
+    (value, previous, compared), = demo_build.query(
         "select value, previous_value, compared from mart_four_up_four_down where year = 2025 "
         "and indicator = 'awareness_rate'")
-    (h1,), = demo_loaded.query("select value from fact_indicators where indicator = 'awareness_rate' "
+    (h1,), = demo_build.query("select value from fact_indicators where indicator = 'awareness_rate' "
                                "and period = '2024H1'")
     assert previous == h1
     assert compared == "2025H1 vs 2024H1"
 
 
-def test_outflow_three_year_average_of_a_year_in_progress_compares_january_to_june(demo_loaded):
+def test_outflow_three_year_average_of_a_year_in_progress_compares_january_to_june(demo_build):
     """零容忍 outflow suspects, 3-year average: every year counted over 1–6月 when the data end on 30 June."""
-    by_year = dict(demo_loaded.query(
+    by_year = dict(demo_build.query(
         "select year(filed_date)::integer, coalesce(sum(outflow_suspects) filter (where month(filed_date) <= 6), 0) "
         "from fact_cases group by 1"))
-    value, result, evidence = check(demo_loaded, 2025, "outflow_3y_drop")
+    value, result, evidence = check(demo_build, 2025, "outflow_3y_drop")
     now = sum(by_year[y] for y in (2023, 2024, 2025)) / 3
     before = sum(by_year[y] for y in (2022, 2023, 2024)) / 3
     assert value == pytest.approx(100 * (now - before) / before)
     assert "各年1–6月" in evidence and "01-01–06-30 each year" in evidence
-    _, _, whole = check(demo_loaded, 2024, "outflow_3y_drop")
+    _, _, whole = check(demo_build, 2024, "outflow_3y_drop")
     assert "各年1–12月" in whole
 
 

@@ -5,7 +5,6 @@ import csv
 import re
 import stat
 
-import pytest
 
 from pipelines.read import detect_encoding
 
@@ -39,11 +38,6 @@ def personal_values(landing) -> tuple[set[str], set[str], set[str]]:
     return ids, names, births
 
 
-@pytest.fixture(scope="module")
-def loaded(demo_loaded):
-    return demo_loaded.root, demo_loaded.printed
-
-
 def names_in(names: set[str], text: str) -> set[str]:
     """The names that occur anywhere in `text`: every Han substring of a name's length, looked up in one set.
 
@@ -65,21 +59,21 @@ def all_text_values(warehouse) -> list[str]:
     return values
 
 
-def test_the_extracts_do_hold_personal_data(loaded):
-    root, _ = loaded
-    ids, names, births = personal_values(root / "data" / "landing")
+def test_the_extracts_do_hold_personal_data(demo_build):
+    d = demo_build
+    ids, names, births = personal_values(d.data_dir / "landing")
     assert len(ids) > 500 and len(names) > 500 and len(births) > 500
 
 
-def test_no_identity_number_name_or_birth_date_in_the_warehouse(loaded):
-    root, _ = loaded
-    ids, names, births = personal_values(root / "data" / "landing")
-    values = all_text_values(root / "wh.duckdb")
+def test_no_identity_number_name_or_birth_date_in_the_warehouse(demo_build):
+    d = demo_build
+    ids, names, births = personal_values(d.data_dir / "landing")
+    values = all_text_values(d.warehouse)
     assert values, "the warehouse holds text"
     joined = "\n".join(values)
     assert not ID_IN_TEXT.search(joined)
     assert not names_in(names, joined)
-    raw = (root / "wh.duckdb").read_bytes()
+    raw = d.warehouse.read_bytes()
     assert not ids & {m.decode().upper() for m in ID_IN_BYTES.findall(raw)}
     assert not names_in(names, raw.decode("utf-8", errors="ignore"))
 
@@ -89,33 +83,33 @@ def test_the_name_search_finds_a_name_inside_other_text_and_inside_raw_bytes():
     assert names_in({"张三丰", "李四", "王五"}, raw.decode("utf-8", errors="ignore")) == {"张三丰", "李四"}
 
 
-def test_no_birth_date_column_and_no_birth_dates_stored(loaded):
+def test_no_birth_date_column_and_no_birth_dates_stored(demo_build):
     import duckdb
-    root, _ = loaded
-    with duckdb.connect(str(root / "wh.duckdb"), read_only=True) as con:
+    d = demo_build
+    with duckdb.connect(str(d.warehouse), read_only=True) as con:
         columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
     assert not columns & {"birth_date", "id_number", "name"}
 
 
-def test_nothing_personal_in_what_the_commands_print(loaded):
-    root, printed = loaded
-    ids, names, _ = personal_values(root / "data" / "landing")
+def test_nothing_personal_in_what_the_commands_print(demo_build):
+    d, printed = demo_build, demo_build.printed
+    ids, names, _ = personal_values(d.data_dir / "landing")
     assert "隔离" in printed  # the demo's bad rows were reported …
     assert not ID_IN_TEXT.search(printed)  # … with masked numbers only
     assert not [n for n in names if n in printed]
     assert re.search(r"\d{6}\*{8}[\dX]{4}", printed), "quarantined registry rows point back by masked number"
 
 
-def test_key_file_is_private(loaded):
-    root, _ = loaded
-    key = root / "secrets" / "key"
+def test_key_file_is_private(demo_build):
+    d = demo_build
+    key = d.key
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
 
 
-def test_same_person_same_pseudonym_across_snapshots_and_sources(loaded):
+def test_same_person_same_pseudonym_across_snapshots_and_sources(demo_build):
     import duckdb
-    root, _ = loaded
-    with duckdb.connect(str(root / "wh.duckdb"), read_only=True) as con:
+    d = demo_build
+    with duckdb.connect(str(d.warehouse), read_only=True) as con:
         followed = con.execute("select count(*) from (select person_key from fact_registry group by 1 "
                                "having count(distinct snapshot_date) > 1)").fetchall()[0][0]
         matched = con.execute("select count(distinct h.person_key) from fact_hair h join fact_registry r "
@@ -123,21 +117,21 @@ def test_same_person_same_pseudonym_across_snapshots_and_sources(loaded):
     assert followed > 100 and matched > 10
 
 
-def test_nothing_personal_in_briefings(loaded, tmp_path, monkeypatch):
+def test_nothing_personal_in_briefings(demo_build, tmp_path, monkeypatch):
     """Every format of an internal briefing (the fuller one) built from the demo: no number, no name."""
     from docx import Document
     from pypdf import PdfReader
 
     from briefings import cli
 
-    root, _ = loaded
-    monkeypatch.setenv("WAREHOUSE_PATH", str(root / "wh.duckdb"))
+    d = demo_build
+    monkeypatch.setenv("WAREHOUSE_PATH", str(d.warehouse))
     assert cli.main(["build", "--period", "2024", "--out", str(tmp_path)]) == 0
     [folder] = list(tmp_path.iterdir())
     text = (next(folder.glob("*.html")).read_text(encoding="utf-8")
             + "\n".join(p.text for p in Document(next(folder.glob("*.docx"))).paragraphs)
             + "\n".join(page.extract_text() for page in PdfReader(next(folder.glob("*.pdf"))).pages))
-    ids, names, _ = personal_values(root / "data" / "landing")
+    ids, names, _ = personal_values(d.data_dir / "landing")
     assert "乌拉特前旗" in text                          # the briefing was read
     assert not ID_IN_TEXT.search(text)
     assert not [n for n in names if len(n) >= 2 and n in text]

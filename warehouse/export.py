@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import yaml
 
+import config
 import domain
 import warehouse
 
@@ -33,7 +33,7 @@ def mart_docs() -> dict[str, dict]:
     """Each mart's YAML (its columns in both languages, and what the export withholds), by mart name."""
     docs = {}
     for sql in warehouse.mart_files():
-        doc = yaml.safe_load(sql.with_suffix(".yml").read_text(encoding="utf-8"))
+        doc = config.read_yaml(sql.with_suffix(".yml"))
         if doc["name"].startswith("mart_"):
             docs[doc["name"]] = doc
     return docs
