@@ -69,7 +69,6 @@ def scan(con, tables) -> None:
 
 def mart_times(con) -> list[tuple[str, float]]:
     """Seconds each mart file takes to rebuild (best of three), to show where a rebuild spends its time."""
-    import config
     import warehouse
 
     best: dict[str, float] = {}
@@ -77,10 +76,7 @@ def mart_times(con) -> list[tuple[str, float]]:
         with stopwatch() as t:
             warehouse.load_reference(con)
         best["reference tables"] = min(best.get("reference tables", t["s"]), t["s"])
-        for name in config.registry():
-            value = config.get(name)
-            if isinstance(value, (int, float, str)):
-                con.execute(f"set variable {name} = ?", [value])
+        warehouse.set_variables(con)
         for sql_file in warehouse.mart_files():
             with stopwatch() as t:
                 con.execute(sql_file.read_text(encoding="utf-8"))

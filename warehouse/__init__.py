@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
+import re
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
@@ -251,14 +255,19 @@ REFERENCE_TABLES = {
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)load the domain's reference tables (all text) so that marts can join them.
+    """(Re)load the domain's reference tables (all text) so that marts can join them; kept as they are when
+    what they are made from has not changed since they were loaded (`_reference_stamp`).
 
-    Also `ref_labels` (display labels of every code) and `ref_t_critical`: two-sided critical values of Student's t for the setting `trend_alpha`, one row per
-    degree of freedom, so that the wastewater trend's significance test stays in SQL. scipy is imported here,
-    not at module level, to keep it off the dashboard's import path.
+    Also `ref_labels` (display labels of every code) and `ref_t_critical`: two-sided critical values of
+    Student's t for the setting `trend_alpha`, one row per degree of freedom, so that the wastewater trend's
+    significance test stays in SQL. scipy is imported here, not at module level, to keep it off the
+    dashboard's import path.
     """
     import csv
 
+    stamp = _reference_stamp()
+    if scalar(con, "select value from warehouse_meta where key = 'reference_stamp'") == stamp:
+        return      # the same domain files and settings: the tables already hold what they would be loaded with
     for table, file in REFERENCE_TABLES.items():
         # Read here and passed as one list per column: these files are ours and tiny, and one statement with
         # parameters costs a fraction of DuckDB's CSV reader. An empty field is null, as read_csv reads it.
@@ -276,6 +285,16 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace table ref_t_critical as select unnest(?::integer[]) as df, "
                 "?::double as alpha, unnest(?::double[]) as t_critical",
                 [dfs, alpha, stdtrit(dfs, 1 - alpha / 2).tolist()])
+    con.execute("insert or replace into warehouse_meta values ('reference_stamp', ?)", [stamp])
+
+
+def _reference_stamp() -> str:
+    """A digest of what the reference tables are made from: every file of `domain/`, this module (which
+    loads them) and the setting `trend_alpha` (a millisecond to compute; loading the tables takes twenty)."""
+    digest = hashlib.sha256(str(config.get("trend_alpha")).encode())
+    for path in [Path(__file__), *sorted(p for p in domain.HERE.iterdir() if p.is_file())]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _load_labels(con: duckdb.DuckDBPyConnection) -> None:
@@ -307,35 +326,95 @@ def mart_files() -> list[Path]:
 
 
 DERIVED_PREFIXES = ("mart_", "int_")
+CREATES = re.compile(r"create or replace (?:table|view) (\w+)")
+
+
+def mart_dependencies() -> dict[Path, set[Path]]:
+    """Each mart file → the earlier mart files whose table it names (reads, or mentions in a comment: a
+    dependency too many only builds something later than it could)."""
+    files = mart_files()
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    maker = {CREATES.search(texts[f]).group(1): f for f in files}
+    named = re.compile(r"\b(" + "|".join(maker) + r")\b")
+    return {f: {maker[n] for n in named.findall(texts[f]) if maker[n] < f} for f in files}
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every mart from the stored facts.
+    """Recompute every mart from the stored facts, on a warehouse no reader sees yet (the copy `publishing`
+    builds, or a private one): the marts are committed one by one, so a failure leaves half a rebuild, which
+    the caller throws away with the copy.
 
     Every derived table and view is dropped first, so the warehouse holds exactly what `warehouse/marts/`
     defines (a renamed or removed mart leaves nothing stale behind). The settings are SQL variables for the
     build and are stored in `ref_settings`, which views read and which records what a version was built with.
+    Marts are built `mart_build_workers` at a time, each as soon as the marts it reads are built: DuckDB
+    plans a statement on one core, and most marts are small, so two at a time keep both cores busy.
     """
-    con.execute("begin transaction")  # one commit for the lot: cheaper, and never half a rebuild
-    try:
-        _rebuild(con)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-
-
-def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     load_reference(con)
-    values = {name: config.get(name) for name in config.registry()}
-    con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
-                "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
-    for name, value in values.items():
-        if isinstance(value, (int, float, str)):
-            con.execute(f"set variable {name} = ?", [value])
+    store_settings(con)
     for name, kind in con.execute("select table_name, table_type from information_schema.tables "
                                   "where table_schema = 'main'").fetchall():
         if name.startswith(DERIVED_PREFIXES):
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
-    for sql_file in mart_files():
-        con.execute(sql_file.read_text(encoding="utf-8"))
+    _build_in_dependency_order(con, max(1, int(config.get("mart_build_workers"))))
+
+
+def store_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Every setting's value in `ref_settings` (what the version is built with), and as variables."""
+    values = {name: config.get(name) for name in config.registry()}
+    con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
+                "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
+    set_variables(con)
+
+
+def set_variables(con: duckdb.DuckDBPyConnection) -> None:
+    """The settings as SQL variables of this connection, read by the marts with `getvariable`."""
+    for name in config.registry():
+        value = config.get(name)
+        if isinstance(value, (int, float, str)):
+            con.execute(f"set variable {name} = ?", [value])
+
+
+def _critical_first(needs: dict[Path, set[Path]]):
+    """Sort key: the marts that more marts wait on (directly or not) first, then in file order, so the long
+    chain to the six-zero board starts early instead of behind small marts that nothing needs."""
+    waiting_on: dict[Path, set[Path]] = {f: set() for f in needs}
+    for f in sorted(needs, reverse=True):       # a mart's dependents are later files, already complete
+        for dep in needs[f]:
+            waiting_on[dep] |= {f} | waiting_on[f]
+    return lambda f: (-len(waiting_on[f]), f)
+
+
+def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> None:
+    """Run every mart file, at most `workers` at a time, each on a cursor of its thread (a connection of its
+    own, with the settings as its variables) once every mart it depends on is committed."""
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    local = threading.local()
+
+    def build(sql_file: Path) -> None:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()
+            cursors.append(local.cursor)
+            set_variables(local.cursor)
+        local.cursor.execute(sql_file.read_text(encoding="utf-8"))
+
+    waiting = mart_dependencies()
+    first = _critical_first(waiting)
+    running: dict[Future, Path] = {}
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="mart") as pool:
+            while waiting or running:
+                for ready in sorted((f for f, needs in waiting.items() if not needs), key=first):
+                    if len(running) >= workers:
+                        break
+                    del waiting[ready]
+                    running[pool.submit(build, ready)] = ready
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    built = running.pop(future)
+                    future.result()     # a failed mart stops the build; those running finish first
+                    for needs in waiting.values():
+                        needs.discard(built)
+    finally:
+        for cursor in cursors:
+            cursor.close()
