@@ -36,24 +36,51 @@ firsts as (
     from samples
 ),
 
+-- One row per person and area (each township, and the banner across townships) in a quarter and subject group:
+-- persons are then counted as rows, without the distinct counts that cost most of this mart. A person seen
+-- in two townships in a quarter is one person of the banner (the banner groups by person, not by township).
+per_person as (
+    select
+        quarter, year, false as banner, coalesce(township_code, '150823') as township_code, subject_group,
+        person_key,
+        count(*) as samples,
+        count(*) filter (where positive) as positive_samples,
+        bool_or(positive) as positive,
+        bool_or(quarter = first_in_township) as new_person,
+        bool_or(quarter = first_positive_in_township) as new_positive_person,
+        sum(test_items) as test_items
+    from firsts
+    group by quarter, year, township_code, subject_group, person_key
+    union all
+    select
+        quarter, year, true, '150823', subject_group,
+        person_key,
+        count(*),
+        count(*) filter (where positive),
+        bool_or(positive),
+        bool_or(quarter = first_in_banner),
+        bool_or(quarter = first_positive_in_banner),
+        sum(test_items)
+    from firsts
+    group by quarter, year, subject_group, person_key
+),
+
 by_area as (
     select
         quarter,
         year,
-        grouping(township_code) = 1 as banner,
-        coalesce(township_code, '150823') as township_code,
+        banner,
+        township_code,
         subject_group,
-        count(*) as samples,
-        count(distinct person_key) as persons,
-        count(*) filter (where positive) as positive_samples,
-        count(distinct person_key) filter (where positive) as positive_persons,
-        count(distinct person_key) filter (where quarter = first_in_township) as new_in_township,
-        count(distinct person_key) filter (where quarter = first_in_banner) as new_in_banner,
-        count(distinct person_key) filter (where quarter = first_positive_in_township) as new_positive_in_township,
-        count(distinct person_key) filter (where quarter = first_positive_in_banner) as new_positive_in_banner,
+        sum(samples)::bigint as samples,
+        count(person_key) as persons,
+        sum(positive_samples)::bigint as positive_samples,
+        count(person_key) filter (where positive) as positive_persons,
+        count(person_key) filter (where new_person) as new_persons_in_year,
+        count(person_key) filter (where new_positive_person) as new_positive_persons_in_year,
         sum(test_items)::bigint as test_items
-    from firsts
-    group by grouping sets ((quarter, year, township_code, subject_group), (quarter, year, subject_group))
+    from per_person
+    group by quarter, year, banner, township_code, subject_group
 ),
 
 final as (
@@ -68,9 +95,8 @@ final as (
         positive_samples,
         positive_persons,
         100.0 * positive_samples / samples as positivity_rate,
-        case when banner then new_in_banner else new_in_township end as new_persons_in_year,
-        case when banner then new_positive_in_banner else new_positive_in_township end
-            as new_positive_persons_in_year,
+        new_persons_in_year,
+        new_positive_persons_in_year,
         test_items
     from by_area
 )
