@@ -8,4 +8,5 @@ only lay out what those modules return).
     charts     the one chart and table helper: Plotly with a CJK font, CSV and XLSX downloads, drill-down
     downloads  CSV (UTF-8 with BOM) and XLSX bytes
     ui         the frame of every page: title, data as of, sections that fail gently, metrics, sources
+    intake_desk  the data-intake page's dry run and load; report_form: a unit's monthly report, filed and loaded
 """

@@ -9,7 +9,7 @@ import streamlit as st
 from analysis import fmt, supervision
 from analysis.labels import label
 from briefings import notice
-from dashboard import login, ui
+from dashboard import login, report_form, ui
 from dashboard.charts import table
 from dashboard.text import tr
 
@@ -74,7 +74,7 @@ if unit:
             for task, title in tasks:
                 st.markdown(f"**{supervision.task_label(task, title)}**")
                 c = st.columns(2)
-                entries.append(supervision.TaskEntry(
+                entries.append(report_form.TaskEntry(
                     task,
                     c[0].selectbox(tr("col.progress"), ["in_progress", "not_started", "done", "blocked"],
                                    key=f"sup_progress_{task}", format_func=lambda p: label("progress", p, v.lang)),
@@ -86,8 +86,8 @@ if unit:
             sent = st.form_submit_button(tr("sup.form_submit"), type="primary")
         if sent:
             with st.spinner(tr("sup.form_loading")):
-                path = supervision.write_report(unit, period, entries, today)
-                done = supervision.load_report(path)
+                path = report_form.write_report(unit, period, entries, today)
+                done = report_form.load_report(path)
             login.record(v.user, "task_report", period=period, file=done.file_name, status=done.status)
             st.session_state["sup_receipt"] = done
             st.rerun()                        # the tables above this form show the rows just stored

@@ -11,7 +11,7 @@ import i18n
 from analysis import fmt, supervision
 from analysis.access import User
 from analysis.labels import label
-from dashboard import audit, nav, users
+from dashboard import audit, nav, report_form, users
 from domain import supervision as plan
 from tests.app_helpers import assert_healthy, copy_warehouse, frame, local_sign_in, open_app, sign_in, switch, texts, use
 
@@ -206,7 +206,7 @@ def test_a_form_holding_an_identity_number_is_refused_and_the_number_never_store
 def test_receipt_of_a_file_never_loaded_says_so(demo, tmp_path):
     path = tmp_path / "never.csv"
     path.write_text("unit\n", encoding="utf-8")
-    got = supervision.receipt(path)
+    got = report_form.receipt(path)
     assert got.status == "rejected" and got.rows.empty
     assert got.message == i18n.both("sup.load_failed")
 
