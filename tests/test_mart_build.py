@@ -3,11 +3,13 @@ tables reloaded only when what they are made from changed."""
 from __future__ import annotations
 
 import math
+import shutil
 
 import duckdb
 import pytest
 
 import warehouse
+from tests.conftest import fixture
 
 
 def derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -85,3 +87,18 @@ def test_reference_tables_are_reloaded_only_when_what_they_come_from_changed(mon
     warehouse.load_reference(con)
     assert con.execute("select count(*) from ref_townships").fetchall()[0][0] == townships
     assert con.execute("select distinct alpha from ref_t_critical").fetchall() == [(0.1,)]
+
+
+def test_a_mart_failing_midway_leaves_the_live_warehouse_as_it_was(env, run_cli, tmp_path, monkeypatch):
+    assert run_cli("ingest", "cases", fixture("cases"))[0] == 0
+    before = env.warehouse.read_bytes()
+    marts = tmp_path / "marts"
+    shutil.copytree(warehouse.MARTS_DIR, marts)
+    (marts / "85_mart_six_zero.sql").write_text("create or replace table mart_six_zero as select * from nowhere")
+    monkeypatch.setattr(warehouse, "MARTS_DIR", marts)
+    with pytest.raises(duckdb.CatalogException, match="nowhere"):
+        with warehouse.publishing():
+            pass
+    assert env.warehouse.read_bytes() == before
+    assert sorted(p.name for p in env.warehouse.parent.iterdir() if p.is_file()) == [env.warehouse.name,
+                                                                                     env.warehouse.name + ".lock"]
