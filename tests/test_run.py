@@ -1,6 +1,9 @@
 """`python -m pipelines run`: every new file under $DATA_DIR/landing/<source>/, by content hash."""
 from __future__ import annotations
 
+import hashlib
+import os
+
 from tests.conftest import copy_to, fixture, rewrite
 
 
@@ -35,3 +38,16 @@ def test_status_lists_recent_runs(env, run_cli):
 def test_status_without_warehouse_is_a_usage_error(env, run_cli):
     code, out = run_cli("status")
     assert code == 2 and "no warehouse yet" in out
+
+
+def test_a_file_is_hashed_anew_when_it_changed_and_once_when_it_did_not(tmp_path):
+    from pipelines import runs
+
+    path = tmp_path / "cases.csv"
+    path.write_bytes(b"case_id\nA1\n")
+    first = runs.sha256_of(path)
+    hits = runs._sha256.cache_info().hits
+    assert runs.sha256_of(path) == first and runs._sha256.cache_info().hits == hits + 1
+    path.write_bytes(b"case_id\nA2\n")            # same size: a new modification time makes it a new key
+    os.utime(path, ns=(1, 1))
+    assert runs.sha256_of(path) == hashlib.sha256(b"case_id\nA2\n").hexdigest() != first
