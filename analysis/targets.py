@@ -104,7 +104,7 @@ def staff_ratio(year: int, scope: Scope) -> pd.Series | None:
 def five_never(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
-        select event, description_zh, description_en, clause_text, count, status, has_data, as_of
+        select event, description_zh, description_en, clause_text, count, status, has_data, as_of, quarantined
         from mart_five_never where year = ? order by event""", [year])
 
 

@@ -214,11 +214,17 @@ def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
 
 
 def five_never(frame: pd.DataFrame, lang_: str) -> None:
-    """五个坚决不能发生: each event's count in the year, whether it happened, and the plan's words."""
+    """五个坚决不能发生: each event's count in the year, whether it happened, and the plan's words; under it, the
+    quarantined case rows that could be one of the events."""
     view = pd.DataFrame({"event_name": frame[f"description_{lang_}"], "count": frame["count"],
                          "status": frame["status"], "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
                          "clause_text": frame["clause_text"]})
     table("five_never", view)
+    for event in frame.itertuples():
+        if event.quarantined is not None and len(event.quarantined):
+            rows = quarantined_rows(list(event.quarantined), lang_)
+            heading = tr("qc.event_heading", event=getattr(event, f"description_{lang_}"), n=len(rows))
+            st.warning("\n".join([heading, "", *(f"- {r}" for r in rows)]), icon=":material/report:")
 
 
 def flagged_tasks(supervision: pd.DataFrame, kind: str, names: dict[str, str], lang_: str) -> None:

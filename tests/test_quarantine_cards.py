@@ -114,3 +114,36 @@ def test_a_cultivation_case_with_a_bad_plant_count_is_named_on_zero_leakage(env,
     assert code == 0, out
     assert named(2024, "cultivation") == [(FILE, 4, ["plants"], True, {"case_type": "cultivation"})]
     assert named(2024, "target_cases") == [] and named(2024, "manufacturing") == []
+
+
+def events_named(year: int) -> dict[str, list[int]]:
+    return {event: [q["row_number"] for q in rows] for event, rows in
+            query("select event, quarantined from mart_five_never where year = ? order by event", [year])}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_quarantined_row_that_could_be_a_five_never_event_is_named_under_the_list(env, run_cli, tmp_path,
+                                                                                   monkeypatch, lang):
+    """坚决不能发生制造毒品案件 / 脱管失控吸毒人员引起的重大违法犯罪案件: a manufacturing case whose seizure cannot be read,
+    and a major criminal case of an out-of-control user whose suspects cannot be, are quarantined; each is
+    named under the five-never list as what it could be, and nowhere else on that list."""
+    from tests.app_helpers import open_page
+
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")
+    def edit(rows):
+        col = rows[0].index
+        rows[1][col("case_type")], rows[1][col("seized_g")] = "制造毒品", "十二克"
+        rows[2][col("category")], rows[2][col("involves_out_of_control_user")] = "刑事", "是"
+        rows[2][col("severity")], rows[2][col("suspects")] = "重大", "-1"
+        return rows
+    code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / FILE, edit=edit))
+    assert code == 0 and "2 quarantined" in out, out
+    named_2024 = events_named(2024)
+    assert named_2024["manufacturing"] == [1] and named_2024["out_of_control_crime"] == [2]
+    assert named_2024["mass_cultivation"] == named_2024["user_incident_major"] == named_2024["student_use"] == []
+    assert [q["row_number"] for q in check(2024, "manufacturing")["quarantined"]] == [1]   # the 零漏管 card too
+    at = open_page("overview", lang, **{"from": "2024Q1", "to": "2024Q4"})
+    assert not at.exception
+    event = {"zh": "制造毒品案件或非法生产制毒物品案件", "en": "Drug manufacturing or precursor production cases"}[lang]
+    [warning] = [w.value for w in at.warning if w.value.startswith(i18n.t("qc.event_heading", lang, event=event, n=1))]
+    assert FILE in warning and "C-2024-001" in warning

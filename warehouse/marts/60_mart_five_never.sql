@@ -18,6 +18,8 @@
 --                      known age and counts (the group is 在校学生: nothing shows a university student).
 -- as_of: the last date the event's input covers (the cases' period end; for student_use the later of the
 -- year's last registry snapshot and last hair test).
+-- quarantined: quarantined cases rows that could be the event (int_quarantined_cases, by
+-- domain/quarantine_checks.csv; a mass cultivation is named on 零漏管's cultivation check, which takes any size).
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
 -- the input (the cases extract; for student_use both a registry snapshot and hair tests): the count is then 0
 -- but proves nothing, and the status is no_data.
@@ -140,6 +142,13 @@ counts as (
     select * from student_counts
 ),
 
+at_risk as (   -- quarantined case rows that could be one of these events (int_quarantined_cases)
+    select years.year, rows."check" as event, list(distinct rows.row_ref order by rows.row_ref) as quarantined
+    from years
+    join int_quarantined_cases as rows on rows.year is null or rows.year = years.year
+    group by all
+),
+
 grid as (
     select
         years.year,
@@ -176,9 +185,11 @@ final as (
         grid.clause,
         grid.clause_text,
         grid.description_zh,
-        grid.description_en
+        grid.description_en,
+        coalesce(at_risk.quarantined, []) as quarantined
     from grid
     left join counts on counts.year = grid.year and counts.event = grid.event
+    left join at_risk on at_risk.year = grid.year and at_risk.event = grid.event
 )
 
 select * from final

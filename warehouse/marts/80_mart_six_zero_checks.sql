@@ -40,10 +40,9 @@
 -- not pass yet is `pending` — except a coverage check with a quarter already over and untested, which fails —
 -- and an indicator not reported yet is `pending`, not no_data.
 -- as_of: the last date the check's input covers. quarantined: rows of the cases extract in quarantine, never
--- loaded since, that could change the check (domain/quarantine_checks.csv: every condition of the check is met
--- by the row's kept value or its column is at fault, and at least one is shown by the row, not only assumed);
--- named on the year their filed_date reads (its year, leniently: "2024年13月" is 2024), on every year when no
--- year can be read (year_known false). Each: file, row, case id, the columns at fault, what the row says.
+-- loaded since, that could change the check (int_quarantined_cases, by domain/quarantine_checks.csv), named on the
+-- year their filed_date reads, on every year when no year can be read (year_known false). Each: file, row, case
+-- id, the columns at fault, what the row says.
 create or replace temp macro passes(value, operator, threshold) as
     case operator
         when '>=' then value >= threshold
@@ -291,44 +290,8 @@ inputs as (
     group by year
 ),
 
-quarantined as (   -- quarantined case rows never loaded since, with the extract columns at fault
-    select
-        file_name,
-        row_number,
-        record_ref,
-        raw_values,
-        string_split(columns, ',') as faulty,
-        try_cast(regexp_extract(json_extract_string(raw_values, '$.filed_date'), '(19|20)[0-9]{2}') as integer)
-            as year
-    from quarantine
-    where source = 'cases'
-      and (record_ref is null or record_ref not in (select case_id from fact_cases where case_id is not null))
-),
-
-conditions as (   -- per quarantined row and condition: met by what the row says, at fault, or unknown
-    select
-        rules."check",
-        quarantined.*,
-        rules."column",
-        json_extract_string(quarantined.raw_values, '$.' || rules."column") as said,
-        list_contains(string_split(rules."values", '|'), said) as met,
-        list_contains(quarantined.faulty, rules."column") as at_fault
-    from ref_quarantine_checks as rules
-    cross join quarantined
-),
-
-at_risk_rows as (
-    select
-        "check", year,
-        {'file_name': file_name, 'row_number': row_number, 'record_ref': record_ref,
-         'faulty': list_sort(faulty), 'year_known': year is not null,
-         'says': coalesce(list({'column': "column", 'value': said} order by "column") filter (where said is not null),
-                          [])}
-            as row_ref
-    from conditions
-    group by "check", year, file_name, row_number, record_ref, faulty, raw_values
-    having bool_and(coalesce(met, false) or at_fault or raw_values is null)
-       and bool_or(coalesce(met, false) or at_fault)
+at_risk_rows as (   -- quarantined case rows that could change a check (int_quarantined_cases)
+    select "check", year, row_ref from int_quarantined_cases
 ),
 
 at_risk as (
