@@ -7,7 +7,7 @@ with final as (
     select greatest(
         (select max(sample_date) from fact_wastewater),
         (select max(collection_date) from fact_hair),
-        (select max(snapshot_date) from mart_registry_township),
+        (select max(snapshot_date) from fact_registry),
         (select max(filed_date) from fact_cases)
     ) as as_of
 )

@@ -44,20 +44,20 @@ student_age_line as (
     select threshold from events where event = 'student_use'
 ),
 
+registry_years as (   -- from the facts, so that this mart need not wait for the registry mart
+    select year(snapshot_date)::integer as year, max(snapshot_date) as last_snapshot from fact_registry group by 1
+),
+
 years as (
     select distinct year(filed_date)::integer as year from cases
     union
-    select distinct year from mart_registry_township
+    select year from registry_years
     union
     select distinct year(collection_date)::integer from fact_hair
 ),
 
 case_years as (
     select distinct year(filed_date)::integer as year from cases
-),
-
-registry_years as (
-    select year, max(snapshot_date) as last_snapshot from mart_registry_township group by year
 ),
 
 hair_years as (
