@@ -11,10 +11,10 @@ import errno
 import fcntl
 import hashlib
 import os
+import queue
 import re
 import secrets
 import shutil
-import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
@@ -386,17 +386,21 @@ def _critical_first(needs: dict[Path, set[Path]]):
 
 
 def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> None:
-    """Run every mart file, at most `workers` at a time, each on a cursor of its thread (a connection of its
-    own, with the settings as its variables) once every mart it depends on is committed."""
-    cursors: list[duckdb.DuckDBPyConnection] = []
-    local = threading.local()
+    """Run every mart file, at most `workers` at a time, once every mart it depends on is committed; each on one
+    of `workers` cursors (a connection of its own, with the settings as its variables), made here and lent to
+    one build at a time."""
+    cursors = [con.cursor() for _ in range(workers)]
+    idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+    for cursor in cursors:
+        set_variables(cursor)
+        idle.put(cursor)
 
     def build(sql_file: Path) -> None:
-        if not hasattr(local, "cursor"):
-            local.cursor = con.cursor()
-            cursors.append(local.cursor)
-            set_variables(local.cursor)
-        local.cursor.execute(sql_file.read_text(encoding="utf-8"))
+        cursor = idle.get()
+        try:
+            cursor.execute(sql_file.read_text(encoding="utf-8"))
+        finally:
+            idle.put(cursor)
 
     waiting = mart_dependencies()
     first = _critical_first(waiting)
