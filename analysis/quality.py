@@ -16,8 +16,9 @@ from analysis import db
 from analysis.access import Scope
 from analysis.filters import Filters
 from analysis.where import Where
+from domain.sources import names
 
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
+SOURCES = tuple(names())
 PERSON_SOURCES = ("hair", "registry")
 
 FRESHNESS_SQL = """

@@ -75,10 +75,9 @@ def child_dry_run(work: str) -> None:
     from streamlit.testing.v1 import AppTest
 
     from dashboard import nav
-    from tests.app_helpers import APP, TIMEOUT, DemoWarehouse
+    from tests.app_helpers import APP, TIMEOUT, at as demo_at
 
-    root = Path(work)
-    data = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    data = demo_at(Path(work))
     os.environ.update(data.env())
     newest = sorted((data.data_dir / "landing" / "registry").glob("*.csv"))[-1]
     corrected = newest.read_bytes().rsplit(b"\n", 2)[0] + b"\n"          # the last person dropped

@@ -28,8 +28,6 @@ from bench.common import report_child, run_child, stopwatch, table
 TARGET_INGEST_S, TARGET_WARM_S, TARGET_COLD_S = 10.0, 1.0, 3.0
 MONTHS = 24
 ADHOC_DAYS = (5, 12, 19, 28)
-HEADER = ["unit", "task", "period", "kind", "reported_date", "progress", "done_text", "problems", "next_steps",
-          "evidence"]
 
 
 def months_before(today: date, count: int) -> list[date]:
@@ -43,12 +41,13 @@ def months_before(today: date, count: int) -> list[date]:
 
 def write_file(path: Path, today: date) -> int:
     from domain import supervision
+    from domain.sources import sources
 
     rng = random.Random(13)
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
-        out.writerow(HEADER)
+        out.writerow(c.name for c in sources()["task_reports"].columns)
         for task, roles in supervision.task_roles().items():
             for unit in roles:
                 for month in months_before(today, MONTHS):

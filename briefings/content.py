@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import domain
 import i18n
 from analysis import cases, db, fmt, hair, quality, registry, supervision, targets, townships, wastewater
 from analysis.access import WHOLE_BANNER
-from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index
+from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index, quarter_start
 from analysis.labels import label
 from briefings import as_of, charts, fonts, suppress, words
 from briefings.model import Briefing, Chart, Masthead, Section, Table
@@ -64,7 +65,7 @@ class Ctx:
         number = self.t(f"{kind}_n", n=self.numbers[kind])
         return number, self.t("caption", label=number, title=title)
 
-    @property
+    @cached_property
     def targets_as_of(self) -> object:
         """The day the year's target statuses stand at: the period's end (the year so far for a quarter or a
         half-year), or the data's end if earlier."""
@@ -524,9 +525,8 @@ def _reporting_step(ctx: Ctx) -> list[str]:
     """The units that reported late or not at all in the period's months (督导台账), to be pressed (督办)."""
     if "mart_task_compliance" not in db.relations():
         return []
-    first = f"{ctx.period.first[:4]}-{int(ctx.period.first[-1]) * 3 - 2:02d}"
-    last = f"{ctx.period.last[:4]}-{int(ctx.period.last[-1]) * 3:02d}"
-    units = supervision.lagging_between(first, last)
+    units = supervision.lagging_between(quarter_start(ctx.period.first).strftime("%Y-%m"),
+                                        ctx.period.end.strftime("%Y-%m"))
     return [ctx.t("step_reporting", units=fmt.join(units, ctx.lang))] if units else []
 
 

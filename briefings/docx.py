@@ -54,12 +54,12 @@ from docx.text.run import Run
 import i18n
 from briefings.fonts import LATIN, face
 from briefings.html import write_file
-from briefings.layout import TABLE_SIZES, fit
+from briefings.layout import TABLE_SIZES, TEXT_WIDTH_MM, fit
 from briefings.model import Briefing, Chart, Masthead, Section, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}   # text block 156 × 225 mm
-TEXT_WIDTH = Mm(156)
+TEXT_WIDTH = Mm(TEXT_WIDTH_MM)
 FOOTER_DISTANCE = Mm(22)        # a 14 pt number line ≈ 6 mm high: its top sits 7 mm under the text block
 CHART_WIDTH = Cm(15)
 CHAR = Pt(16)                   # one character of body text (3号)
@@ -314,7 +314,7 @@ def _table(doc: Document, table: Table) -> None:
     _paragraph(doc, "table_title", table.title)
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style, grid.alignment = doc.styles["Table Grid"], WD_TABLE_ALIGNMENT.CENTER
-    layout = fit(table, TEXT_WIDTH.mm)
+    layout = fit(table, TEXT_WIDTH_MM)
     _fixed_widths(grid, [Mm(w) for w in layout.widths])
     for i, (row, values) in enumerate(zip(grid.rows, [table.columns, *table.rows])):
         _row_flags(row, header=i == 0)

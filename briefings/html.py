@@ -15,11 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import i18n
 from briefings.fonts import ROLES, Face, faces
-from briefings.layout import fit, unbreakable
+from briefings.layout import TEXT_WIDTH_MM, fit, unbreakable
 from briefings.model import Briefing
 
 TEMPLATES = Path(__file__).parent / "templates"
-TEXT_WIDTH_MM = 156                                   # the GB/T 9704 text block
 GENERIC = {"heading1": "sans-serif"}                  # every other role: serif
 
 

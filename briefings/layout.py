@@ -18,6 +18,7 @@ from briefings import fonts
 from briefings.model import Table
 
 PT_MM = 25.4 / 72
+TEXT_WIDTH_MM = 156     # the GB/T 9704 text block: A4 less its 28 mm and 26 mm margins
 NAME_CHARS = 9          # a Chinese cell up to this long never breaks (the longest township name has 8)
 TABLE_SIZES = (10.5, 9.5, 9.0, 7.5)  # 五号 if the table fits at it, else smaller down to 六号: nothing breaks mid-word
 CELL_PAD_MM = 3.0       # left and right cell margins and the rules, with a little slack

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import i18n
 from analysis.filters import Filters, quarter_end, shift_years
@@ -41,10 +40,6 @@ class Period:
     @property
     def end(self):
         return quarter_end(self.last)
-
-    @property
-    def year_end(self) -> date:
-        return date(self.year, 12, 31)
 
     def text(self, lang: str) -> str:
         """2024年第三季度 / 2024年上半年 / 2024年 (zh); 2024 Q3 / 2024 H1 / 2024 (en)."""

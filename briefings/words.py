@@ -12,11 +12,11 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 
 
 def day(value: date | datetime | str | None, lang: str) -> str:
-    """2024年7月18日 / 18 July 2024; "—" when missing."""
-    if fmt.missing(value):
-        return fmt.DASH
+    """2024年7月18日 (as on the pages) / 18 July 2024; "—" when missing."""
+    if lang == "zh" or fmt.missing(value):
+        return fmt.day(value, lang)
     d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
 
 
 def movement(change_pct: float | None, lang: str, unit: str = "%", digits: int = 1) -> str | None:

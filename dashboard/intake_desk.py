@@ -22,7 +22,7 @@ from analysis.labels import label
 from analysis.present import present
 from dashboard import login, nav, ui
 from dashboard.text import lang, tr
-from pipelines import ingest, intake, validate
+from pipelines import ingest, intake
 
 log = logging.getLogger(__name__)
 AUTO = "auto"
@@ -98,7 +98,7 @@ def explained(exc: Exception) -> str:
     """What to tell the clerk when the pipeline stops: its own bilingual words for a fault of the installation
     (settings, key, suite) or a full disk, else only that it failed; the log keeps the trace."""
     log.exception("intake failed")
-    if isinstance(exc, (config.ConfigError, warehouse.DiskFull, validate.SuiteError)):
+    if isinstance(exc, (config.ConfigError, warehouse.DiskFull)):     # a broken suite is a ConfigError too
         return f"{tr('intake.load_failed')} — {quality.split_bilingual(str(exc), lang())}"
     return tr("intake.load_failed")
 

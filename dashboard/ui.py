@@ -152,10 +152,7 @@ def target_card(target, checks: pd.DataFrame, lang_: str, context: CardContext) 
     st.caption(tr("rules.checks_count", passed=target.checks_passed, total=target.checks_total,
                   failed=target.checks_failed, no_data=target.checks_no_data, pending=target.checks_pending)
                + "  \n" + tr("rules.as_of", day=fmt.day(target.as_of, lang_)))
-    if target.quarantined is not None and len(target.quarantined):
-        rows = quarantined_rows(list(target.quarantined), lang_)
-        st.warning("\n".join([tr("qc.heading", n=len(rows)), "", *(f"- {r}" for r in rows)]),
-                   icon=":material/report:")
+    if quarantine_warning(target.quarantined, lang_, "qc.heading"):
         if context.can_open_quality:
             st.button(tr("rules.to_quality"), key=f"quality_{target.target}", icon=":material/fact_check:",
                       on_click=_go_to, args=("quality",))
@@ -221,10 +218,19 @@ def five_never(frame: pd.DataFrame, lang_: str) -> None:
                          "clause_text": frame["clause_text"]})
     table("five_never", view)
     for event in frame.itertuples():
-        if event.quarantined is not None and len(event.quarantined):
-            rows = quarantined_rows(list(event.quarantined), lang_)
-            heading = tr("qc.event_heading", event=getattr(event, f"description_{lang_}"), n=len(rows))
-            st.warning("\n".join([heading, "", *(f"- {r}" for r in rows)]), icon=":material/report:")
+        name = getattr(event, f"description_{lang_}")
+        quarantine_warning(event.quarantined, lang_, "qc.event_heading", event=name)
+
+
+def quarantine_warning(quarantined, lang_: str, heading: str, **values: object) -> bool:
+    """The quarantined case rows that could change a status (mart_six_zero.quarantined,
+    mart_five_never.quarantined) as a warning under `heading`; whether there were any."""
+    if quarantined is None or not len(quarantined):
+        return False
+    rows = quarantined_rows(list(quarantined), lang_)
+    st.warning("\n".join([tr(heading, n=len(rows), **values), "", *(f"- {r}" for r in rows)]),
+               icon=":material/report:")
+    return True
 
 
 def flagged_tasks(supervision: pd.DataFrame, kind: str, names: dict[str, str], lang_: str) -> None:

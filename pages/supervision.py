@@ -3,7 +3,6 @@ calendar of deadlines and inspections, failed checks beside what their units rep
 account) the monthly report form. Questions in `analysis.supervision`."""
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from analysis import fmt, supervision
@@ -35,8 +34,10 @@ with ui.section("sup.compliance"):
     table("sup_compliance", supervision.compliance_grid(rows, v.lang, months))
 
 with ui.section("sup.lagging"):
-    judged = ui.nonempty(pd.DataFrame({"period": supervision.judged_months(supervision.compliance(unit))}))
-    month = st.selectbox(tr("sup.lagging_month"), list(judged["period"]), key="sup_lagging_month")
+    months_judged = supervision.judged_months(supervision.compliance(unit))
+    if not months_judged:
+        raise ui.Empty
+    month = st.selectbox(tr("sup.lagging_month"), months_judged, key="sup_lagging_month")
     table("sup_lagging", supervision.lagging(month, unit), period=month)
     if not unit and st.button(tr("sup.notice_button"), key="sup_notice"):
         with st.spinner(tr("sup.notice_writing")):

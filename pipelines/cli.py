@@ -63,19 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.code else 0
     try:
         return COMMANDS[args.command](args)
-    except _usage_errors() as exc:
+    except (UsageError, config.ConfigError) as exc:   # a broken suite (validate.SuiteError) is one
         print(str(exc), file=sys.stderr)
         return 2
     except warehouse.DiskFull as exc:
         print(str(exc), file=sys.stderr)
         return 1
-
-
-def _usage_errors() -> tuple[type[Exception], ...]:
-    """A broken suite (SuiteError) can only have been raised once validation was imported: a status or a
-    rerun with nothing new never imports the pipeline's data libraries (pandas, pyarrow, Great Expectations)."""
-    validate = sys.modules.get("pipelines.validate")
-    return (UsageError, config.ConfigError) + ((validate.SuiteError,) if validate else ())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -276,11 +276,9 @@ def _settle(con: duckdb.DuckDBPyConnection, source: Source, result: FileResult) 
                  .fetchall()]
         if dates:
             result.messages.append(i18n.both("file_replaced_snapshot", date=", ".join(dates)))
-    else:
-        replaced = warehouse.scalar(con, f"select count(*) {older}", [run, run])
-        if replaced:
-            result.messages.append(i18n.both("file_replaced_rows", rows=replaced))
-    con.execute(f"delete {older}", [run, run])
+    replaced = warehouse.scalar(con, f"delete {older}", [run, run])     # a delete returns the rows it removed
+    if source.name != "registry" and replaced:
+        result.messages.append(i18n.both("file_replaced_rows", rows=replaced))
     return warehouse.scalar(con, f"select count(*) from {table} where run_id = ?", [run])
 
 

@@ -58,11 +58,7 @@ def _create_key(path: Path) -> None:
             os.fsync(f.fileno())
         with suppress(FileExistsError):
             os.link(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        warehouse.fsync(path.parent)
     except OSError as exc:
         if warehouse.disk_full(exc):
             raise warehouse.DiskFull(i18n.both("disk_full", folder=path.parent)) from exc

@@ -31,6 +31,7 @@ import pandas as pd
 import config
 import i18n
 import warehouse
+from pipelines.runs import per_file
 from warehouse import scalar
 from domain.sources import Source, sources
 
@@ -76,6 +77,7 @@ class Scan:
     unwanted: bool      # a control character or an inner byte order mark somewhere in the file
 
 
+@per_file
 def scan(path: Path) -> Scan:
     """The file's encoding, lines and unwanted characters, in one streaming pass (two for a GB18030 file).
 

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
+T = TypeVar("T")
 
+
+def per_file(read: Callable[[Path], T]) -> Callable[[Path], T]:
+    """`read(path)` cached by the file's identity, size and modification time (nanoseconds): a file asked about
+    again (`run` finds new files by hash and `ingest` records the hash; the intake page reruns on every click)
+    is not read again, a file changed in between is. A failure is not cached."""
+    @lru_cache(maxsize=64)
+    def cached(path: str, device: int, inode: int, size: int, mtime_ns: int) -> T:
+        return read(Path(path))
+
+    @wraps(read)
+    def reading(path: Path) -> T:
+        st = os.stat(path)
+        return cached(os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    reading.cache_info = cached.cache_info
+    return reading
+
+
+@per_file
 def sha256_of(path: Path) -> str:
-    """The file's SHA-256. `run` asks for it to find the new files and `ingest` again to record them: the second
-    answer comes from a cache keyed on the file's identity, size and modification time (nanoseconds), so a file
-    changed in between is hashed anew."""
-    st = os.stat(path)
-    return _sha256(os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: str, device: int, inode: int, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -18,13 +18,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import i18n
+from config import ConfigError
 from domain.sources import suite_dict
 
 ROW_ID = "row_number"
 
 
-class SuiteError(Exception):
-    """An expectation could not be evaluated: the suite file is wrong, not the extract."""
+class SuiteError(ConfigError):
+    """An expectation could not be evaluated: the suite file is wrong, not the extract (a configuration fault:
+    exit code 2)."""
 
 
 def _exception(info: dict | None) -> str | None:
@@ -45,16 +47,14 @@ class Outcome:
 
 
 _CONTEXT_LOCK = threading.Lock()
-_PRELOAD: list[threading.Thread] = []    # the one preloading thread, once started
 
 
+@cache
 def preload() -> None:
     """Import Great Expectations (about 2 s) and build its context on a thread of its own, once, while the
     caller's DuckDB reads and normalises the file (DuckDB releases the GIL). Call it only where a file is
     about to be validated: a status or a rerun with nothing new never pays for the import."""
-    if not _PRELOAD:
-        _PRELOAD.append(threading.Thread(target=_context, name="gx-preload", daemon=True))
-        _PRELOAD[0].start()
+    threading.Thread(target=_context, name="gx-preload", daemon=True).start()
 
 
 def _context():

@@ -29,7 +29,6 @@ import i18n
 from dashboard import nav
 
 APP = str(Path(config.ROOT) / "app.py")
-SOURCES = ("wastewater", "hair", "registry", "cases", "indicators", "task_reports")
 TIMEOUT = 60
 
 
@@ -103,7 +102,7 @@ def shared_demo(run_dir: Path) -> Path:
 
 def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
     """A private copy of a demo warehouse (same pseudonym key) that a test may replace or alter."""
-    copy = DemoWarehouse(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+    copy = at(root)
     copy.warehouse.parent.mkdir(parents=True, exist_ok=True)
     copy.key.parent.mkdir(parents=True, exist_ok=True)
     copy.data_dir.mkdir(parents=True, exist_ok=True)

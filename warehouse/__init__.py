@@ -144,8 +144,7 @@ def scratch(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             finally:
                 con.close()
         finally:
-            copy.unlink(missing_ok=True)
-            Path(str(copy) + ".wal").unlink(missing_ok=True)
+            _discard(copy)
 
 
 def _new_version() -> str:
@@ -206,20 +205,26 @@ def _building(path: Path, building: Path, memory: str) -> Iterator[duckdb.DuckDB
             con.execute("update warehouse_meta set value = ? where key = 'published_at'", [_now()])
             con.execute("checkpoint")
             con.close()
-            _fsync(building)
+            fsync(building)
             os.replace(building, path)
-            _fsync(path.parent)
+            fsync(path.parent)
         except BaseException:
             with suppress(Exception):   # a connection broken by the failure cannot hide it
                 con.close()
             raise
     except BaseException:
-        building.unlink(missing_ok=True)
-        Path(str(building) + ".wal").unlink(missing_ok=True)
+        _discard(building)
         raise
 
 
-def _fsync(path: Path) -> None:
+def _discard(copy: Path) -> None:
+    """A copy of the warehouse that will not be published, with its write-ahead log."""
+    copy.unlink(missing_ok=True)
+    Path(str(copy) + ".wal").unlink(missing_ok=True)
+
+
+def fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (a rename, a new link), to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -329,14 +334,18 @@ DERIVED_PREFIXES = ("mart_", "int_")
 CREATES = re.compile(r"create or replace (?:table|view) (\w+)")
 
 
-def mart_dependencies() -> dict[Path, set[Path]]:
+def mart_sql() -> dict[Path, str]:
+    """Each mart file's SQL, in build order."""
+    return {f: f.read_text(encoding="utf-8") for f in mart_files()}
+
+
+def mart_dependencies(texts: dict[Path, str] | None = None) -> dict[Path, set[Path]]:
     """Each mart file → the earlier mart files whose table it names (reads, or mentions in a comment: a
     dependency too many only builds something later than it could)."""
-    files = mart_files()
-    texts = {f: f.read_text(encoding="utf-8") for f in files}
-    maker = {CREATES.search(texts[f]).group(1): f for f in files}
+    texts = texts or mart_sql()
+    maker = {CREATES.search(sql).group(1): f for f, sql in texts.items()}
     named = re.compile(r"\b(" + "|".join(maker) + r")\b")
-    return {f: {maker[n] for n in named.findall(texts[f]) if maker[n] < f} for f in files}
+    return {f: {maker[n] for n in named.findall(sql) if maker[n] < f} for f, sql in texts.items()}
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
@@ -398,11 +407,12 @@ def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> 
     def build(sql_file: Path) -> None:
         cursor = idle.get()
         try:
-            cursor.execute(sql_file.read_text(encoding="utf-8"))
+            cursor.execute(texts[sql_file])
         finally:
             idle.put(cursor)
 
-    waiting = mart_dependencies()
+    texts = mart_sql()
+    waiting = mart_dependencies(texts)
     first = _critical_first(waiting)
     running: dict[Future, Path] = {}
     try:

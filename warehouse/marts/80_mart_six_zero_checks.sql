@@ -290,15 +290,10 @@ inputs as (
     group by year
 ),
 
-at_risk_rows as (   -- quarantined case rows that could change a check (int_quarantined_cases)
-    select "check", year, row_ref from int_quarantined_cases
-),
-
-at_risk as (
-    select years.year, at_risk_rows."check",
-           list(distinct at_risk_rows.row_ref order by at_risk_rows.row_ref) as quarantined
+at_risk as (   -- quarantined case rows that could change a check (int_quarantined_cases)
+    select years.year, rows."check", list(distinct rows.row_ref order by rows.row_ref) as quarantined
     from years
-    join at_risk_rows on at_risk_rows.year is null or at_risk_rows.year = years.year
+    join int_quarantined_cases as rows on rows.year is null or rows.year = years.year
     group by all
 ),
 
