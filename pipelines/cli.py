@@ -123,10 +123,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(i18n.both("cli_no_new_files", dir=config.path("data_dir") / "landing"))
         return 0
     _wait_notice()
-    from pipelines.ingest import ingest
+    from pipelines.ingest import ingest_sources
 
-    results = [r for source, files in todo.items() for r in ingest(source, files)]
-    return _report(results)
+    return _report(ingest_sources(todo))
 
 
 def _report(results: list[FileResult]) -> int:

@@ -61,6 +61,13 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
         return _process(con, source_name, paths, snapshot_date, progress, reload, on_stage)
 
 
+def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
+    """Validate and load the files of several sources (`run`): one new warehouse version for them all, so the
+    marts are rebuilt once and no reader sees one source's new files beside another's old ones."""
+    with warehouse.publishing() as con:
+        return [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)]
+
+
 def dry_run(source_name: str, paths: list[Path], snapshot_date: date | None = None, *,
             reload: bool = False) -> list[FileResult]:
     """What `ingest` would do, file by file, done in a copy of the warehouse that is thrown away: the same

@@ -32,9 +32,11 @@ class Env:
         return self.query(f"select count(*) from {table}")[0][0]
 
     def counts(self) -> dict[str, int]:
+        """Rows of every fact and mart table, read in one statement."""
         tables = [r[0] for r in self.query("select table_name from information_schema.tables "
                                            "where table_name like 'fact_%' or table_name like 'mart_%'")]
-        return {t: self.count(t) for t in sorted(tables)}
+        union = " union all ".join(f"select '{t}', count(*) from {t}" for t in sorted(tables))
+        return dict(self.query(union)) if tables else {}
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ def test_run_loads_new_files_and_skips_loaded_ones(env, run_cli, tmp_path):
     counts = env.counts()
     assert counts["fact_wastewater"] == 8 and counts["fact_cases"] == 6 and counts["fact_registry"] == 6
     version = env.query("select value from warehouse_meta where key = 'version'")
+    # one version for the whole run: the three sources appear together, the marts rebuilt once
+    assert env.query("select distinct warehouse_version from pipeline_runs") == version
 
     code, out = run_cli("run")
     assert code == 0 and "没有新文件" in out and "no new files" in out

@@ -43,3 +43,24 @@ def test_environment_overrides_default(monkeypatch):
     monkeypatch.setenv("BELOW_LOQ_RULE", "nonsense")
     with pytest.raises(ValueError):
         config.get("below_loq_rule")
+
+
+def test_the_marts_read_every_setting_as_its_value_with_the_type_a_parameter_binds(monkeypatch):
+    """`warehouse.set_variables` writes the settings as literals: each must come back from `getvariable`
+    equal to the setting, typed as the same value bound as a parameter is (an override, a fraction and a
+    quote in a text included)."""
+    import duckdb
+
+    import warehouse
+
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "7.5")
+    monkeypatch.setenv("DATE_EARLIEST", "it's 1900")
+    con = duckdb.connect()
+    warehouse.set_variables(con)
+    scalars = {name: config.get(name) for name in config.registry()
+               if isinstance(config.get(name), (bool, int, float, str))}
+    assert {"quarantine_max_percent", "date_earliest", "mart_build_workers"} <= set(scalars)
+    for name, value in scalars.items():
+        got, got_type, bound_type = con.execute(f"select getvariable('{name}'), typeof(getvariable('{name}')), "
+                                                "typeof(?)", [value]).fetchone()
+        assert (got, got_type) == (value, bound_type), name

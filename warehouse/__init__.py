@@ -377,11 +377,24 @@ def store_settings(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def set_variables(con: duckdb.DuckDBPyConnection) -> None:
-    """The settings as SQL variables of this connection, read by the marts with `getvariable`."""
-    for name in config.registry():
-        value = config.get(name)
-        if isinstance(value, (int, float, str)):
-            con.execute(f"set variable {name} = ?", [value])
+    """The settings as SQL variables of this connection, read by the marts with `getvariable`: one string of
+    statements with typed literals (a parameterised statement per setting cost 30 ms a connection, and a
+    rebuild sets them on three)."""
+    literals = {name: _literal(config.get(name)) for name in config.registry()}
+    con.execute("; ".join(f"set variable {name} = {sql}" for name, sql in literals.items() if sql is not None))
+
+
+def _literal(value: object) -> str | None:
+    """A setting's value as an SQL literal of the type a parameter would bind (None: not a scalar)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value}::integer" if -2**31 <= value < 2**31 else f"{value}::bigint"
+    if isinstance(value, float):
+        return f"{value!r}::double"     # finite: config refuses NaN and infinity
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _critical_first(needs: dict[Path, set[Path]]):
