@@ -11,7 +11,8 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -61,19 +62,39 @@ def publish(period: Period, audience: str, lang: str, formats: list[str], out: P
 
     out.mkdir(parents=True, exist_ok=True)
     number = next_issue(out, period, audience, lang, issued)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
-    try:
+    with staged(out) as building:
         briefing = content.build(period, audience, lang, issued, building / "charts", notes, number)
         step("content")
         files = []
         for fmt in formats:
             files.append(renderer(fmt)(briefing, building / f"{FILE_STEM[lang]}_{period.code}_{audience}.{fmt}"))
             step(fmt)
-        folder = _seal(building, briefing, files, issued.year, number)
+        _write_manifest(building, briefing, files, issued.year, number)
+        folder = seal(building, f"{briefing.period}_{briefing.audience}_{briefing.lang}_{briefing.version}")
+    return Published(folder, [folder / f.name for f in files], briefing.version)
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A hidden folder under `out` to write an archive entry into (`seal` then names it); removed with what it
+    holds if the block fails, so a crash leaves no half entry."""
+    out.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+    try:
+        yield building
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return Published(folder, [folder / f.name for f in files], briefing.version)
+
+
+def seal(building: Path, name: str) -> Path:
+    """Give a complete staged folder its name; the same entry built again (same period, language and version)
+    replaces the older one."""
+    target = building.parent / name
+    if target.exists():
+        shutil.rmtree(target)
+    building.rename(target)
+    return target
 
 
 def next_issue(out: Path, period: Period, audience: str, lang: str, issued: date) -> int:
@@ -85,9 +106,8 @@ def next_issue(out: Path, period: Period, audience: str, lang: str, issued: date
     return again[0] if again else 1 + max((m["issue_no"] for m in same), default=0)
 
 
-def _seal(building: Path, briefing: Briefing, files: list[Path], issue_year: int, issue_no: int) -> Path:
-    """Write the manifest and move the folder to its final name."""
-    target = building.parent / f"{briefing.period}_{briefing.audience}_{briefing.lang}_{briefing.version}"
+def _write_manifest(building: Path, briefing: Briefing, files: list[Path], issue_year: int, issue_no: int) -> None:
+    """The manifest: what the briefing is, the warehouse version behind it, and each file's SHA-256."""
     manifest = {
         "title": briefing.title, "period": briefing.period, "audience": briefing.audience, "lang": briefing.lang,
         "warehouse_version": briefing.version, "data_as_of": briefing.as_of, "date_of_issue": briefing.date_text,
@@ -96,10 +116,6 @@ def _seal(building: Path, briefing: Briefing, files: list[Path], issue_year: int
         "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
     }
     (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    if target.exists():     # the same period, audience, language and version built again: the newer wins
-        shutil.rmtree(target)
-    building.rename(target)
-    return target
 
 
 def archived(out: Path) -> list[dict]:

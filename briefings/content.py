@@ -180,20 +180,13 @@ def _build(ctx: Ctx, issued: date, issue_no: int) -> Briefing:
 
 
 def _masthead(ctx: Ctx, issued: date, issue_no: int, annex: list[Table]) -> Masthead:
-    """版头 and 版记 from the office's settings (masthead, 主送, 抄送 and 印发机关, in each language)."""
+    """版头 and 版记: the office's, to the recipients of the setting `briefing_recipients_*`."""
     zh = ctx.lang == "zh"
-    office = {"masthead": config.get("briefing_masthead_zh") if zh else config.get("briefing_masthead_en"),
-              "recipients": config.get("briefing_recipients_zh") if zh else config.get("briefing_recipients_en"),
-              "cc": config.get("briefing_cc_zh") if zh else config.get("briefing_cc_en"),
-              "printer": config.get("briefing_printer_zh") if zh else config.get("briefing_printer_en")}
-    office = {key: str(value).strip() for key, value in office.items()}
-    colon = "：" if zh else ": "
-    return Masthead(
-        name=office["masthead"], number=ctx.t("masthead_number", n=issue_no),
-        recipients=office["recipients"] + colon, lead=ctx.t("lead", period=ctx.period.text(ctx.lang)),
-        attachments=[t.title.split("　" if zh else ". ", 1)[-1] for t in annex],
-        cc=ctx.t("cc_label") + colon + office["cc"] + ("。" if zh else "."),
-        printer=office["printer"], printed_on=ctx.t("printed", day=ctx.day(issued)))
+    return Masthead.of_office(
+        ctx.lang, number=ctx.t("masthead_number", n=issue_no),
+        recipients=str(config.get(f"briefing_recipients_{'zh' if zh else 'en'}")).strip(),
+        lead=ctx.t("lead", period=ctx.period.text(ctx.lang)), day=ctx.day(issued),
+        attachments=[t.title.split("　" if zh else ". ", 1)[-1] for t in annex])
 
 
 def _guarded(ctx: Ctx, heading: str, build_: Callable[[Ctx, str], Section]) -> Section:

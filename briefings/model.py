@@ -50,6 +50,22 @@ class Masthead:
     printer: str                    # 版记: the office that issues it (left) …
     printed_on: str                 # … and the day (right): "2024年10月8日印发"
 
+    @classmethod
+    def of_office(cls, lang: str, *, number: str, recipients: str, lead: str, day: str,
+                  attachments: list[str] | None = None) -> Masthead:
+        """The office's 版头 and 版记 (settings `briefing_masthead_*`, `briefing_cc_*`, `briefing_printer_*` of
+        `lang`) around one issue's own number, 主送 (`recipients`, the colon added), lead and day of issue."""
+        import config
+        import i18n
+
+        office = {key: str(config.get(f"briefing_{key}_{'zh' if lang == 'zh' else 'en'}")).strip()
+                  for key in ("masthead", "cc", "printer")}
+        zh = lang == "zh"
+        return cls(name=office["masthead"], number=number, recipients=recipients + ("：" if zh else ": "),
+                   lead=lead, attachments=attachments or [],
+                   cc=i18n.t("brief.cc_label", lang) + ("：" if zh else ": ") + office["cc"] + ("。" if zh else "."),
+                   printer=office["printer"], printed_on=i18n.t("brief.printed", lang, day=day))
+
 
 @dataclass(frozen=True)
 class Briefing:

@@ -5,17 +5,14 @@ renderers: 版头, 主送, body, 版记) and archived under `$DATA_DIR/briefings
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-import config
 import i18n
 from analysis import db, fmt, supervision
-from briefings.archive import default_dir, renderer
+from briefings.archive import default_dir, renderer, seal, staged
 from briefings.model import Briefing, Masthead, Section
 from domain import supervision as plan
 
@@ -52,27 +49,23 @@ def _checks(unit: str, year: int, lang: str) -> list[str]:
 
 def build(row: pd.Series, period: str, number: int, lang: str, issued: date) -> Briefing:
     """The notice to the unit of `row` (a row of `supervision.lagging`)."""
-    unit, year, zh = row["unit"], int(period[:4]), lang == "zh"
+    unit, year = row["unit"], int(period[:4])
     body = [_due_text(row, period, lang)]
     if isinstance(row["blocked_tasks"], str):
         body.append(_t("blocked", lang, tasks=row["blocked_tasks"]))
     checks = _checks(unit, year, lang) or [_t("no_checks", lang)]
-    office = {key: str(config.get(f"briefing_{key}_{'zh' if zh else 'en'}")).strip()
-              for key in ("masthead", "cc", "printer")}
     day = fmt.day(issued, lang)
-    colon = "：" if zh else ": "
     sections = [Section(_t("h_due", lang), paragraphs=body),
                 Section(_t("h_checks", lang, year=year), paragraphs=checks),
                 Section(_t("h_asks", lang), paragraphs=[_t("asks", lang, day=plan.deadline_day())])]
-    meta = db.meta()
+    version = db.meta().version
+    masthead = Masthead.of_office(lang, number=_t("number", lang, year=year, n=number), recipients=unit,
+                                  lead=_t("lead", lang, period=month_text(period, lang)), day=day)
     return Briefing(
-        title=_t("title", lang, unit=unit, period=month_text(period, lang)), issuer=office["printer"], date_text=day, period=period,
-        audience="internal", lang=lang, marking=i18n.t("brief.marking", lang), sections=sections, annex=[],
-        footnotes=[_t("as_of", lang, version=meta.version or fmt.DASH)], version=meta.version or "",
-        masthead=Masthead(name=office["masthead"], number=_t("number", lang, year=year, n=number),
-                          recipients=unit + colon, lead=_t("lead", lang, period=month_text(period, lang)), attachments=[],
-                          cc=i18n.t("brief.cc_label", lang) + colon + office["cc"] + ("。" if zh else "."),
-                          printer=office["printer"], printed_on=i18n.t("brief.printed", lang, day=day)))
+        title=_t("title", lang, unit=unit, period=month_text(period, lang)), issuer=masthead.printer, date_text=day,
+        period=period, audience="internal", lang=lang, marking=i18n.t("brief.marking", lang), sections=sections,
+        annex=[], footnotes=[_t("as_of", lang, version=version or fmt.DASH)], version=version or "",
+        masthead=masthead)
 
 
 def publish(period: str, lang: str, issued: date, out: Path | None = None,
@@ -82,18 +75,10 @@ def publish(period: str, lang: str, issued: date, out: Path | None = None,
         rows = supervision.lagging(period, None)
         version = db.meta().version or "unknown"
         notices = [build(row, period, i, lang, issued) for i, (_, row) in enumerate(rows.iterrows(), start=1)]
-    root = (out or default_dir()) / "notices"
-    root.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
+    with staged((out or default_dir()) / "notices") as building:
         for i, (notice, unit) in enumerate(zip(notices, rows["unit"]), start=1):
             stem = f"{_t('file', lang)}_{period}_{i:02d}_{unit}"
             for f in formats:
                 renderer(f)(notice, building / f"{stem}.{f}")
-        folder = root / f"{period}_{lang}_{version}"
-        shutil.rmtree(folder, ignore_errors=True)      # the same month and version again: the newer set wins
-        building.rename(folder)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+        folder = seal(building, f"{period}_{lang}_{version}")   # the same month and version again: the newer wins
     return sorted(folder.iterdir())
