@@ -12,7 +12,7 @@ from typing import Literal
 import i18n
 from analysis import db, fmt, quality, registry, townships, wastewater
 from analysis.access import Scope
-from analysis.filters import Filters, quarter_index
+from analysis.filters import Filters
 from analysis.labels import label
 
 
@@ -43,18 +43,11 @@ def _listing(f: Filters, scope: Scope, lang: str) -> list[Alert]:
     s0, _ = registry.snapshots(f)
     if s0 is None:
         return []
-    out = []
-    if scope.whole_banner and not f.towns:
-        banner, _ = registry.headline(f, scope)
-        if banner is not None and bool(banner["over_listing_threshold"]):
-            out.append(Alert("listing", "error", _t("alert.listing_banner", lang, users=fmt.number(banner["existing_users"]),
-                                                     day=fmt.day(s0, lang))))
-    towns = registry.by_township(f, scope, s0)
-    for row in towns[towns["over_listing_threshold"].fillna(False).astype(bool)].itertuples(index=False):
-        out.append(Alert("listing", "error", _t("alert.listing", lang, township=label("township", row.township_code, lang),
-                                                 users=fmt.number(row.existing_users),
-                                                 line=fmt.number(row.listing_threshold), day=fmt.day(s0, lang))))
-    return out
+    return [Alert("listing", "error", _t("alert.listing_banner", lang, users=fmt.number(r.existing_users),
+                                         day=fmt.day(s0, lang)) if r.area_level == "banner" else
+                  _t("alert.listing", lang, township=label("township", r.township_code, lang),
+                     users=fmt.number(r.existing_users), line=fmt.number(r.listing_threshold), day=fmt.day(s0, lang)))
+            for r in registry.over_listing_line(f, scope, s0).itertuples(index=False)]
 
 
 def _rising(f: Filters, scope: Scope, lang: str) -> list[Alert]:
@@ -67,14 +60,10 @@ def _rising(f: Filters, scope: Scope, lang: str) -> list[Alert]:
 
 
 def _missing_tests(f: Filters, scope: Scope, lang: str) -> list[Alert]:
-    """Quarters of the target year (up to the period's end) without a wastewater sample or hair test."""
-    first = max(f"{f.year}Q1", f.q_from, key=quarter_index)
-    year_view = Filters(first, f.q_to, f.towns, f.subs)
-    gaps = quality.missing_quarters(quality.coverage(year_view, scope))
     return [Alert("missing_tests", "warning",
                   _t("alert.missing_tests", lang, source=label("source", source, lang),
                      quarters=fmt.join((fmt.quarter(q, lang) for q in quarters), lang)))
-            for source, quarters in gaps.items() if quarters]
+            for source, quarters in quality.missing_in_year(f, scope).items() if quarters]
 
 
 def _stale(f: Filters, scope: Scope, lang: str) -> list[Alert]:

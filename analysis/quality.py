@@ -14,7 +14,7 @@ import pandas as pd
 import config
 from analysis import db
 from analysis.access import Scope
-from analysis.filters import Filters
+from analysis.filters import Filters, quarter_index
 from analysis.where import Where
 from domain.sources import names
 
@@ -142,6 +142,13 @@ def coverage_by_township(f: Filters, scope: Scope) -> pd.DataFrame:
         select year(collection_date) || 'Q' || quarter(collection_date) as quarter, township_code,
                count(distinct sample_id) as hair_samples
         from fact_hair where {h.sql} group by all order by quarter, township_code""", h.params)
+
+
+def missing_in_year(f: Filters, scope: Scope) -> dict[str, list[str]]:
+    """Quarters of the view's target year (from its first quarter in that year to its end) without any
+    wastewater sample or any hair test (the plan asks for both every quarter)."""
+    first = max(f"{f.year}Q1", f.q_from, key=quarter_index)
+    return missing_quarters(coverage(Filters(first, f.q_to, f.towns, f.subs), scope))
 
 
 def missing_quarters(cov: pd.DataFrame) -> dict[str, list[str]]:

@@ -107,6 +107,20 @@ def by_township(f: Filters, scope: Scope, day: date | None) -> pd.DataFrame:
         order by existing_users desc, township_code""", [day, not towns, list(towns)])
 
 
+def over_listing_line(f: Filters, scope: Scope, day: date) -> pd.DataFrame:
+    """The areas above their 挂牌整治 line at snapshot `day`: the banner first (when the whole banner is in
+    view), then the townships in view, most users first; each with its users and its line."""
+    towns = scope.townships_for(f.towns)
+    return db.query(f"""
+        select area_level, township_code, existing_users, listing_threshold
+        from {MART}
+        where snapshot_date = ? and over_listing_threshold
+          and (area_level = 'banner' and ?
+               or area_level = 'township' and (? or township_code in (select unnest(?::varchar[]))))
+        order by area_level = 'township', existing_users desc, township_code""",
+                    [day, scope.whole_banner and not f.towns, not towns, list(towns)])
+
+
 def mix(row: pd.Series, columns: tuple[str, ...]) -> pd.DataFrame:
     """A composition (status, risk, age, sex) of one snapshot as rows of (category, persons)."""
     return pd.DataFrame({"group": list(columns), "persons": [int(row[c]) for c in columns]})

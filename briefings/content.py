@@ -381,20 +381,13 @@ def _at_large(day: object) -> dict[str, int]:
 
 def _listings(ctx: Ctx, day: object) -> list[str]:
     """The banner and townships above their 挂牌整治 line (public too: listing is announced)."""
-    now, _ = registry.headline(ctx.f, WHOLE_BANNER)
-    found = []
-    if now is not None and bool(now["over_listing_threshold"]):
-        line = db.query("select listing_threshold from mart_registry_township where area_level = 'banner' "
-                        "and snapshot_date = ?", [now["snapshot_date"]])["listing_threshold"]
-        found.append(ctx.t("registry_banner_listing", day=ctx.day(day), users=fmt.number(now["existing_users"]),
-                           line=fmt.number(line.iloc[0] if len(line) else None)))
-    towns = registry.by_township(ctx.f, WHOLE_BANNER, day) if day is not None else pd.DataFrame()
-    for r in (towns[towns["over_listing_threshold"].fillna(False).astype(bool)].itertuples(index=False)
-              if not towns.empty else []):
-        found.append(ctx.t("registry_town_listing", day=ctx.day(day), township=label("township", r.township_code,
-                                                                                        ctx.lang),
-                           users=fmt.number(r.existing_users), line=fmt.number(r.listing_threshold)))
-    return found
+    if day is None:
+        return []
+    return [ctx.t("registry_banner_listing", day=ctx.day(day), users=fmt.number(r.existing_users),
+                  line=fmt.number(r.listing_threshold)) if r.area_level == "banner" else
+            ctx.t("registry_town_listing", day=ctx.day(day), township=label("township", r.township_code, ctx.lang),
+                  users=fmt.number(r.existing_users), line=fmt.number(r.listing_threshold))
+            for r in registry.over_listing_line(ctx.f, WHOLE_BANNER, day).itertuples(index=False)]
 
 
 def _warnings(ctx: Ctx) -> pd.DataFrame:
@@ -490,11 +483,9 @@ def _problems(ctx: Ctx, heading: str) -> Section:
 
 def _gaps(ctx: Ctx) -> list[str]:
     """Quarters of the period's year (up to its end) without a wastewater sample or a hair test."""
-    first = max(f"{ctx.period.year}Q1", ctx.f.q_from, key=quarter_index)
-    gaps = quality.missing_quarters(quality.coverage(Filters(first, ctx.f.q_to), WHOLE_BANNER))
     return [ctx.t("missing_tests", source=label("source", source, ctx.lang),
                   quarters=fmt.join((ctx.period_of(q) for q in quarters), ctx.lang))
-            for source, quarters in gaps.items() if quarters]
+            for source, quarters in quality.missing_in_year(ctx.f, WHOLE_BANNER).items() if quarters]
 
 
 # --- 五、下一步工作 ----------------------------------------------------------------------------------------

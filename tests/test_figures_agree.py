@@ -114,6 +114,7 @@ def test_six_zero_board_overview_township_table_and_briefing_agree_with_the_mart
     hair_line = next(s for s in texts(at) if s.startswith(lead("ov.hair_line", lang)))
     assert numbers(hair_line)[0] == expected["samples"]
     assert numbers(hair_line)[2] == expected["positive"]
+    alerts = [e.value for e in at.error]
 
     # 2. the township table: every township once, summing to the banner
     at = open_page("townships", lang, **{"from": first, "to": last})
@@ -142,6 +143,16 @@ def test_six_zero_board_overview_township_table_and_briefing_agree_with_the_mart
                if p.startswith(lead("brief.cases", lang)))
     hair = next(p for p in paragraphs if p.startswith(lead("brief.hair_units", lang)))
     assert numbers(hair)[0] == expected["samples"] and numbers(hair)[2] == expected["positive"]
+
+    # 4. every area over its listing line at the snapshot: an alert on the overview, a sentence in the briefing
+    over = live.query("select township_code, existing_users, listing_threshold from mart_registry_township "
+                      "where snapshot_date = ? and over_listing_threshold", [expected["snapshot"]])
+    assert SEAT in {code for code, _, _ in over}, "the demo's seat township is over its line"
+    for code, users, line in over:
+        named = [] if code == BANNER else [label("township", code, lang)]
+        said = [fmt.number(users), fmt.number(line), *named]
+        assert sum(all(s in p for s in said) for p in paragraphs) == 1, (code, "briefing")
+        assert sum(all(s in a for s in [fmt.number(users), *named]) for a in alerts) == 1, (code, "overview")
 
 
 # --- a year in progress is compared on the same period ------------------------------------------------------
