@@ -68,9 +68,19 @@ def _context_made():
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    _no_batch_fingerprint()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
+
+
+def _no_batch_fingerprint() -> None:
+    """GX marks every in-memory batch under `HASH_THRESHOLD` bytes with an MD5 of pandas' row hashes: a full
+    pass over the frame (about a second for a national registry) for a marker nothing here reads. A threshold
+    of 0 skips it; the name is checked by tests/test_ingest.py, so an upgrade that drops it is noticed."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 @cache
