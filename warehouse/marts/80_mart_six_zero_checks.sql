@@ -23,10 +23,11 @@
 --                               input when the snapshot leaves the flag blank; 100 with nobody in community)
 --   registry:out_of_control     the most out-of-control users in any snapshot of the year (banner)
 --   registry:face_check_rate, info_verified_rate, users_per_case_worker, existing_users
---                               the year's latest snapshot; a rate with nobody at large is 100; a column the
---                               snapshot leaves blank for everyone is no input (no_data, never 0 %); users per
---                               worker on the base of the setting staff_ratio_base (evidence: all three bases),
---                               0 without users and infinite with users but no worker; existing_users at scope
+--                               the year's latest snapshot, as mart_registry_township's *_input columns read it
+--                               (a rate with nobody at large is 100; a column the snapshot leaves blank for
+--                               everyone is no input: no_data, never 0 %; users per worker on the base of the
+--                               setting staff_ratio_base (evidence: all three bases), 0 without users and
+--                               infinite with users but no worker); existing_users at scope
 --                               'township' is the largest township (evidence: those over the line)
 --   coverage:wastewater_quarters, coverage:hair_quarters
 --                               distinct quarters of the year with a wastewater sample / a hair test (0 when
@@ -224,26 +225,18 @@ inputs as (
     from banner
     group by year
     union all
-    select year, 'registry:face_check_rate', 'banner',
-           case when face_check_recorded then coalesce(face_check_rate, 100) end, false,
+    select year, 'registry:face_check_rate', 'banner', face_check_input, false,
            case when face_check_recorded then face_checked || ' / ' || at_large else 'blank' end || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
-    select year, 'registry:info_verified_rate', 'banner',
-           case when info_verified_recorded then coalesce(info_verified_rate, 100) end, false,
+    select year, 'registry:info_verified_rate', 'banner', info_verified_input, false,
            case when info_verified_recorded then info_verified || ' / ' || at_large else 'blank' end
                || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
-    select year, 'registry:users_per_case_worker', 'banner',
-           case
-               when not case_worker_recorded and staff_ratio_users > 0 then null
-               when staff_ratio_users = 0 then 0
-               when case_workers = 0 then 'infinity'::double
-               else users_per_case_worker
-           end, false,
+    select year, 'registry:users_per_case_worker', 'banner', users_per_case_worker_input, false,
            getvariable('staff_ratio_base') || ': ' || staff_ratio_users || ' users / ' || case_workers
                || ' workers at ' || snapshot_date
                || ' (existing ' || coalesce(round(users_per_case_worker_existing, 1)::varchar, '—')
