@@ -34,8 +34,8 @@
 --                               none: a missing test is a failure of this check, not missing data)
 --   wastewater:rising_substances  abuse-marker substances read as use whose banner trend is 'rising' at the
 --                               year's last sampled quarter (mart_wastewater_quarterly); no_data without samples
--- result: pass / fail by the row's operator and threshold (so "> 95" fails at exactly 95, "<= 20" passes at
--- exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing. A year in progress (the
+-- result: pass / fail by the row's operator and threshold (check_passes of mart_six_zero_rules: "> 95" fails at
+-- exactly 95, "<= 20" passes at exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing. A year in progress (the
 -- warehouse's newest dated fact is before 31 December) is not judged early: a check marked `accrues` in
 -- targets.csv (counts that can still grow: briefings, class hours, target cases, quarterly coverage) that does
 -- not pass yet is `pending` — except a coverage check with a quarter already over and untested, which fails —
@@ -44,31 +44,9 @@
 -- loaded since, that could change the check (int_quarantined_cases, by domain/quarantine_checks.csv), named on the
 -- year their filed_date reads, on every year when no year can be read (year_known false). Each: file, row, case
 -- id, the columns at fault, what the row says.
-create or replace temp macro passes(value, operator, threshold) as
-    case operator
-        when '>=' then value >= threshold
-        when '>' then value > threshold
-        when '<=' then value <= threshold
-        when '<' then value < threshold
-        when '=' then value = threshold
-    end;
-
 create or replace table mart_six_zero_checks as
 with targets as (
-    select
-        target,
-        "check",
-        input,
-        operator,
-        threshold::double as threshold,
-        scope,
-        clause,
-        clause_text,
-        accrues = 'yes' as accrues,
-        description_zh,
-        description_en,
-        row_number() over () as check_order
-    from ref_targets
+    select * from mart_six_zero_rules
 ),
 
 owners as (
@@ -303,7 +281,7 @@ evaluated as (
             when inputs.value is null and years.in_progress
                  and (targets.accrues or targets.input like 'indicator:%') then 'pending'
             when inputs.value is null then 'no_data'
-            when passes(inputs.value::double, targets.operator, targets.threshold) then 'pass'
+            when check_passes(inputs.value::double, targets.operator, targets.threshold) then 'pass'
             when years.in_progress and targets.accrues and inputs.can_wait then 'pending'
             else 'fail'
         end as result

@@ -1,0 +1,31 @@
+-- The checks of the six zero targets (domain/targets.csv) as the marts that judge them read them (the banner's
+-- board every year: mart_six_zero_checks).
+--
+-- check_passes(value, operator, threshold): the one comparison every check is judged by, a macro stored in the
+-- warehouse (marts are built on several connections, which a temporary macro would not reach): "> 95" fails at
+-- exactly 95, "<= 20" passes at exactly 20, "<= 60" passes at exactly 60; null without a value.
+-- check_order: the row's place in targets.csv.
+create or replace macro check_passes(value, operator, threshold) as
+    case operator
+        when '>=' then value >= threshold
+        when '>' then value > threshold
+        when '<=' then value <= threshold
+        when '<' then value < threshold
+        when '=' then value = threshold
+    end;
+
+create or replace table mart_six_zero_rules as
+select
+    target,
+    "check",
+    input,
+    operator,
+    threshold::double as threshold,
+    scope,
+    clause,
+    clause_text,
+    accrues = 'yes' as accrues,
+    description_zh,
+    description_en,
+    row_number() over () as check_order
+from ref_targets;
