@@ -1,15 +1,13 @@
 """Townships side by side: a scorecard per township and a ranking, from the registry, cases, hair and
 early-warning marts.
 
-The scorecard applies the plan's registry checks of `domain/targets.csv` (inputs `registry:*`: the listing
-line, out-of-control users, face-check and info-verified rates, users per case worker) to each township, with
-the same operators, thresholds and inputs as the banner-level `mart_six_zero_checks`: a rate with nobody at
-large passes, a column the snapshot leaves blank is no input (counted under checks_no_data, never a pass nor a
-0 % fail), users per case worker on the base of the setting `staff_ratio_base`.
+The scorecard counts each township's registry checks at the snapshot in view as `mart_township_checks` judges
+them (the listing line, out-of-control users, face-check and info-verified rates, users per case worker: the
+banner board's inputs and comparison): passed, without input (checks_no_data: a column the snapshot leaves
+blank, never a pass nor a 0 % fail) and how many apply (`mart_six_zero_rules.for_townships`).
 """
 from __future__ import annotations
 
-import operator as op
 from datetime import date
 
 import pandas as pd
@@ -20,30 +18,8 @@ from analysis.access import Scope
 from analysis.filters import Filters
 from analysis.where import Where
 
-OPERATORS = {">=": op.ge, ">": op.gt, "<=": op.le, "<": op.lt, "=": op.eq}
-# Each registry check's input per township, as mart_six_zero_checks reads it for the banner.
-CHECK_INPUTS = {
-    "registry:existing_users": "existing_users",
-    "registry:out_of_control": "out_of_control",
-    "registry:face_check_rate": "case when face_check_recorded then coalesce(face_check_rate, 100) end",
-    "registry:info_verified_rate": "case when info_verified_recorded then coalesce(info_verified_rate, 100) end",
-    "registry:users_per_case_worker": """case
-        when not case_worker_recorded and staff_ratio_users > 0 then null
-        when staff_ratio_users = 0 then 0
-        when case_workers = 0 then 'infinity'::double
-        else users_per_case_worker
-    end""",
-}
 RANK_BY = ("existing_per_10k", "existing_users", "newly_found_year", "cases", "positivity_rate",
            "warnings", "checks_passed", "checks_no_data")
-
-
-def township_checks() -> pd.DataFrame:
-    """The registry checks that apply to one township (scope 'township', or banner checks of rates)."""
-    checks = db.query("""select "check", input, operator, threshold::double as threshold, scope
-                         from ref_targets where input like 'registry:%'""")
-    keep = (checks["scope"] == "township") | ~checks["input"].eq("registry:existing_users")
-    return checks[keep & checks["input"].isin(list(CHECK_INPUTS))].reset_index(drop=True)
 
 
 def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
@@ -66,10 +42,7 @@ def scorecard(f: Filters, scope: Scope) -> tuple[pd.DataFrame, date | None]:
     for column in ("cases", "hair_samples", "hair_persons", "warnings"):
         card[column] = card[column].fillna(0).astype("int64")
     card["existing_per_10k"] = card["existing_users"] / card["population_est"] * 10_000
-    passed, no_data, total = _checks_passed(_check_inputs(s0, card["township_code"]))
-    card["checks_passed"] = passed
-    card["checks_no_data"] = no_data
-    card["checks_total"] = total
+    card = _with_checks(card, s0)
     return card.drop(columns=["listing_threshold"], errors="ignore"), s0
 
 
@@ -80,23 +53,19 @@ def hair_by_township(f: Filters, scope: Scope) -> pd.DataFrame:
         ["township_code", "hair_samples", "hair_persons", "positivity_rate"]]
 
 
-def _check_inputs(day: date | None, towns: pd.Series) -> pd.DataFrame:
-    """Each registry check's input for every township of `towns` at snapshot `day` (null: no input)."""
-    inputs = ", ".join(f'{sql} as "{name}"' for name, sql in CHECK_INPUTS.items())
-    found = db.query(f"""select township_code, {inputs} from mart_registry_township
-                         where snapshot_date = ? and area_level = 'township'""", [day])
-    return pd.DataFrame({"township_code": towns}).merge(found, on="township_code", how="left")
-
-
-def _checks_passed(inputs: pd.DataFrame) -> tuple[list[int], list[int], int]:
-    """Per township: the checks passed and those without input (a township without a snapshot has none)."""
-    checks = township_checks()
-    passed, no_data = [], []
-    for _, row in inputs.iterrows():
-        values = [(row[c.input], c) for c in checks.itertuples(index=False)]
-        passed.append(sum(pd.notna(v) and OPERATORS[c.operator](float(v), c.threshold) for v, c in values))
-        no_data.append(sum(pd.isna(v) for v, _ in values))
-    return passed, no_data, len(checks)
+def _with_checks(card: pd.DataFrame, day: date | None) -> pd.DataFrame:
+    """`card` with each township's registry checks at snapshot `day`: passed, without input, and how many apply
+    (a township without that snapshot, or no snapshot in view: every check without input)."""
+    total = int(db.query("select count(*) as n from mart_six_zero_rules where for_townships")["n"].iloc[0])
+    counted = db.query("""
+        select township_code, count(*) filter (where result = 'pass') as checks_passed,
+               count(*) filter (where result = 'no_data') as checks_no_data
+        from mart_township_checks where snapshot_date = ? group by township_code""", [day])
+    card = card.merge(counted, on="township_code", how="left")
+    card["checks_passed"] = card["checks_passed"].fillna(0).astype("int64")
+    card["checks_no_data"] = card["checks_no_data"].fillna(total).astype("int64")
+    card["checks_total"] = total
+    return card
 
 
 def ranking(card: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 import config
+import domain
 from domain.identity import check_char
 from pipelines import cli
 
@@ -152,6 +153,13 @@ def check(year: int, name: str) -> dict:
 def target(year: int, name: str) -> dict:
     """One row of mart_six_zero."""
     return one("select * from mart_six_zero where year = ? and target = ?", [year, name])
+
+
+def township_checks() -> list[str]:
+    """The checks of domain/targets.csv one township is held to, read from the file: the registry checks of
+    scope township, and those of the banner but its listing line."""
+    return [r["check"] for r in domain.read_csv("targets.csv") if r["input"].startswith("registry:")
+            and (r["scope"] == "township" or r["input"] != "registry:existing_users")]
 
 
 def build(root: Path, loads: list[tuple[str, list[list[dict]]]]) -> Path:

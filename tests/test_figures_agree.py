@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 
 import i18n
-from analysis import fmt, townships
+from analysis import fmt
 from analysis.labels import label
 from analysis.present import header
 from briefings import content
 from briefings.model import Briefing, Table
 from briefings.period import parse
 from tests.app_helpers import frame, metric, number, open_page, texts
+from tests.marts_helpers import township_checks
 
 BANNER = "150823"
 SEAT = "150823100"     # 乌拉山镇: over the listing line of 60
@@ -232,7 +233,7 @@ def test_blank_registry_columns_show_a_dash_and_count_as_no_data_on_every_page(l
     (existing, out_of_control), = live.query("select existing_users, out_of_control from mart_registry_township "
                                               "where snapshot_date = '2025-06-30' and township_code = ?", [SEAT])
     passed = (existing <= 60) + (out_of_control == 0)    # the only checks with input: listing, out of control
-    assert shown.value == f"{passed}/{len(townships.township_checks())}"
+    assert shown.value == f"{passed}/{len(township_checks())}"
     assert shown.help == i18n.t("town.checks_no_data", "en", n=len(results))
 
 

@@ -72,9 +72,19 @@ def test_a_mart_builds_after_its_dependencies_alone(sql_file):
 
 def test_the_six_zero_checks_wait_for_the_marts_they_read():
     needs = {f.stem: {d.stem for d in deps} for f, deps in warehouse.mart_dependencies().items()}
-    assert {"30_mart_wastewater_quarterly", "50_mart_registry_township", "55_mart_cases_year"} \
-        <= needs["80_mart_six_zero_checks"]
+    assert {"05_mart_six_zero_rules", "30_mart_wastewater_quarterly", "50_mart_registry_township",
+            "55_mart_cases_year"} <= needs["80_mart_six_zero_checks"]
     assert needs["20_mart_cases_quarter"] == set()
+
+
+def test_a_mart_calling_a_macro_waits_for_the_file_that_creates_it(tmp_path):
+    """A macro lives in the warehouse, not in one connection: the file that calls it depends on the one that
+    creates it, even when it reads none of that file's tables."""
+    rules, caller = tmp_path / "05_mart_rules.sql", tmp_path / "60_mart_caller.sql"
+    texts = {rules: "create or replace macro doubled(x) as 2 * x;\n"
+                    "create or replace table mart_rules as select 1 as one;",
+             caller: "create or replace table mart_caller as select doubled(21) as answer;"}
+    assert warehouse.mart_dependencies(texts) == {rules: set(), caller: {rules}}
 
 
 def test_reference_tables_are_reloaded_only_when_what_they_come_from_changed(monkeypatch):

@@ -17,7 +17,8 @@ import config
 import domain
 from tests.facts_helpers import indicators, put
 from tests.marts_helpers import (BANNER, DASHETA, SEAT, XIANFENG, case_row, check, hair_row, indicator_rows, load,
-                                 one, person_id, query, registry_row, target, wastewater_row)
+                                 one, person_id, query, registry_row, rows_as_dicts, target, township_checks,
+                                 wastewater_row)
 
 YEAR = 2024
 END = date(YEAR, 12, 31)
@@ -150,6 +151,37 @@ def test_staff_ratio_1_to_20_passes_at_exactly_20(env, tmp_path, community, work
     c = check(YEAR, "users_per_case_worker")
     assert c["result"] == result
     assert c["value"] == (community / workers if workers else None)
+
+
+# --- the same registry checks township by township -----------------------------------------------------
+
+@pytest.mark.parametrize("community, result", [(20, "pass"), (21, "fail")])     # one case worker: 1:20, 1:21
+def test_a_township_is_judged_as_the_banner_and_its_scorecard_counts_those_checks(env, tmp_path, community,
+                                                                                   result):
+    """Every user in one township, with one case worker and the face-check column blank: the township's rows of
+    mart_township_checks judge as the banner board (exactly 20 users per worker passes, 21 fails; a blank column
+    is no_data, not a 0 % fail), and the township scorecard counts those rows, township by township."""
+    from analysis import townships
+    from analysis.access import WHOLE_BANNER
+    from analysis.filters import Filters
+
+    load(tmp_path, "registry", [registry_row(n, END, status="community_detox", face_check=None)
+                                for n in range(community)])
+    rows = {r["check"]: r for r in rows_as_dicts("select * from mart_township_checks where township_code = ? "
+                                                 "and snapshot_date = ?", [SEAT, END])}
+    expected = dict.fromkeys(township_checks(), "pass") | {"users_per_case_worker": result,
+                                                            "face_check_rate": "no_data"}
+    assert {name: row["result"] for name, row in rows.items()} == expected
+    assert (rows["users_per_case_worker"]["value"], rows["face_check_rate"]["value"]) == (community, None)
+    for name in ("users_per_case_worker", "face_check_rate"):      # the banner: the same users, the same line
+        assert check(YEAR, name)["result"] == expected[name]
+    card, day = townships.scorecard(Filters(f"{YEAR}Q1", f"{YEAR}Q4"), WHOLE_BANNER)
+    shown = {r.township_code: (r.checks_passed, r.checks_no_data, r.checks_total) for r in card.itertuples()}
+    assert day == END and shown[SEAT] == (len(expected) - 2 + (result == "pass"), 1, len(expected))
+    counted = query("""select township_code, count(*) filter (where result = 'pass'),
+                              count(*) filter (where result = 'no_data'), count(*)
+                       from mart_township_checks where snapshot_date = ? group by 1""", [END])
+    assert shown == {town: tuple(n) for town, *n in counted}
 
 
 # --- five never and zero_leakage -----------------------------------------------------------------------

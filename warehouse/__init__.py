@@ -331,7 +331,7 @@ def mart_files() -> list[Path]:
 
 
 DERIVED_PREFIXES = ("mart_", "int_")
-CREATES = re.compile(r"create or replace (?:table|view) (\w+)")
+CREATES = re.compile(r"create or replace (?:table|view|macro) (\w+)")
 
 
 def mart_sql() -> dict[Path, str]:
@@ -340,10 +340,10 @@ def mart_sql() -> dict[Path, str]:
 
 
 def mart_dependencies(texts: dict[Path, str] | None = None) -> dict[Path, set[Path]]:
-    """Each mart file → the earlier mart files whose table it names (reads, or mentions in a comment: a
-    dependency too many only builds something later than it could)."""
+    """Each mart file → the earlier mart files whose table or macro it names (reads, calls, or mentions in a
+    comment: a dependency too many only builds something later than it could)."""
     texts = texts or mart_sql()
-    maker = {CREATES.search(sql).group(1): f for f, sql in texts.items()}
+    maker = {name: f for f, sql in texts.items() for name in CREATES.findall(sql)}
     named = re.compile(r"\b(" + "|".join(maker) + r")\b")
     return {f: {maker[n] for n in named.findall(sql) if maker[n] < f} for f, sql in texts.items()}
 

@@ -21,6 +21,10 @@
 --   least one person. A column left blank for everyone is no input: its rate is null (no_data), not 0 %.
 -- over_listing_threshold: existing users strictly above the listing line of domain/targets.csv (township 60,
 --   banner 500: the plan's "超过" — exactly 60 is not listed, 61 is).
+-- *_input: what the registry checks of domain/targets.csv read for an area, the one definition the banner board
+--   (mart_six_zero_checks) and the township scorecard share: a rate is 100 with nobody at
+--   large and null (no input) when the snapshot leaves its column blank; users per case worker is 0 without
+--   users, infinite with users but no worker, null when the case-worker column is blank.
 -- Age and sex mix, risk levels, students and minors are counted among existing users.
 create or replace table mart_registry_township as
 with lines as (
@@ -161,7 +165,7 @@ places as (
     ) as places
 ),
 
-final as (
+measures as (
     select
         places.snapshot_date,
         year(places.snapshot_date)::integer as year,
@@ -236,6 +240,20 @@ final as (
     left join worker_counts using (snapshot_date, township_code)
     left join recorded using (snapshot_date)
     cross join lines
+),
+
+final as (
+    select
+        *,
+        case when face_check_recorded then coalesce(face_check_rate, 100) end as face_check_input,
+        case when info_verified_recorded then coalesce(info_verified_rate, 100) end as info_verified_input,
+        case
+            when not case_worker_recorded and staff_ratio_users > 0 then null
+            when staff_ratio_users = 0 then 0
+            when case_workers = 0 then 'infinity'::double
+            else users_per_case_worker
+        end as users_per_case_worker_input
+    from measures
 )
 
 select * from final

@@ -23,18 +23,19 @@
 --                               input when the snapshot leaves the flag blank; 100 with nobody in community)
 --   registry:out_of_control     the most out-of-control users in any snapshot of the year (banner)
 --   registry:face_check_rate, info_verified_rate, users_per_case_worker, existing_users
---                               the year's latest snapshot; a rate with nobody at large is 100; a column the
---                               snapshot leaves blank for everyone is no input (no_data, never 0 %); users per
---                               worker on the base of the setting staff_ratio_base (evidence: all three bases),
---                               0 without users and infinite with users but no worker; existing_users at scope
+--                               the year's latest snapshot, as mart_registry_township's *_input columns read it
+--                               (a rate with nobody at large is 100; a column the snapshot leaves blank for
+--                               everyone is no input: no_data, never 0 %; users per worker on the base of the
+--                               setting staff_ratio_base (evidence: all three bases), 0 without users and
+--                               infinite with users but no worker); existing_users at scope
 --                               'township' is the largest township (evidence: those over the line)
 --   coverage:wastewater_quarters, coverage:hair_quarters
 --                               distinct quarters of the year with a wastewater sample / a hair test (0 when
 --                               none: a missing test is a failure of this check, not missing data)
 --   wastewater:rising_substances  abuse-marker substances read as use whose banner trend is 'rising' at the
 --                               year's last sampled quarter (mart_wastewater_quarterly); no_data without samples
--- result: pass / fail by the row's operator and threshold (so "> 95" fails at exactly 95, "<= 20" passes at
--- exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing. A year in progress (the
+-- result: pass / fail by the row's operator and threshold (check_passes of mart_six_zero_rules: "> 95" fails at
+-- exactly 95, "<= 20" passes at exactly 20, "<= 60" passes at exactly 60), no_data when the input is missing. A year in progress (the
 -- warehouse's newest dated fact is before 31 December) is not judged early: a check marked `accrues` in
 -- targets.csv (counts that can still grow: briefings, class hours, target cases, quarterly coverage) that does
 -- not pass yet is `pending` — except a coverage check with a quarter already over and untested, which fails —
@@ -43,31 +44,9 @@
 -- loaded since, that could change the check (int_quarantined_cases, by domain/quarantine_checks.csv), named on the
 -- year their filed_date reads, on every year when no year can be read (year_known false). Each: file, row, case
 -- id, the columns at fault, what the row says.
-create or replace temp macro passes(value, operator, threshold) as
-    case operator
-        when '>=' then value >= threshold
-        when '>' then value > threshold
-        when '<=' then value <= threshold
-        when '<' then value < threshold
-        when '=' then value = threshold
-    end;
-
 create or replace table mart_six_zero_checks as
 with targets as (
-    select
-        target,
-        "check",
-        input,
-        operator,
-        threshold::double as threshold,
-        scope,
-        clause,
-        clause_text,
-        accrues = 'yes' as accrues,
-        description_zh,
-        description_en,
-        row_number() over () as check_order
-    from ref_targets
+    select * from mart_six_zero_rules
 ),
 
 owners as (
@@ -224,26 +203,18 @@ inputs as (
     from banner
     group by year
     union all
-    select year, 'registry:face_check_rate', 'banner',
-           case when face_check_recorded then coalesce(face_check_rate, 100) end, false,
+    select year, 'registry:face_check_rate', 'banner', face_check_input, false,
            case when face_check_recorded then face_checked || ' / ' || at_large else 'blank' end || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
-    select year, 'registry:info_verified_rate', 'banner',
-           case when info_verified_recorded then coalesce(info_verified_rate, 100) end, false,
+    select year, 'registry:info_verified_rate', 'banner', info_verified_input, false,
            case when info_verified_recorded then info_verified || ' / ' || at_large else 'blank' end
                || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
-    select year, 'registry:users_per_case_worker', 'banner',
-           case
-               when not case_worker_recorded and staff_ratio_users > 0 then null
-               when staff_ratio_users = 0 then 0
-               when case_workers = 0 then 'infinity'::double
-               else users_per_case_worker
-           end, false,
+    select year, 'registry:users_per_case_worker', 'banner', users_per_case_worker_input, false,
            getvariable('staff_ratio_base') || ': ' || staff_ratio_users || ' users / ' || case_workers
                || ' workers at ' || snapshot_date
                || ' (existing ' || coalesce(round(users_per_case_worker_existing, 1)::varchar, '—')
@@ -310,7 +281,7 @@ evaluated as (
             when inputs.value is null and years.in_progress
                  and (targets.accrues or targets.input like 'indicator:%') then 'pending'
             when inputs.value is null then 'no_data'
-            when passes(inputs.value::double, targets.operator, targets.threshold) then 'pass'
+            when check_passes(inputs.value::double, targets.operator, targets.threshold) then 'pass'
             when years.in_progress and targets.accrues and inputs.can_wait then 'pending'
             else 'fail'
         end as result
