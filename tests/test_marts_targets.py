@@ -175,6 +175,10 @@ def test_a_township_is_judged_as_the_banner_and_its_scorecard_counts_those_check
     assert (rows["users_per_case_worker"]["value"], rows["face_check_rate"]["value"]) == (community, None)
     for name in ("users_per_case_worker", "face_check_rate"):      # the banner: the same users, the same line
         assert check(YEAR, name)["result"] == expected[name]
+    nobody = rows_as_dicts("""select value, result from mart_township_checks where snapshot_date = ?
+                              and "check" = 'users_per_case_worker' and township_code <> ?""", [END, SEAT])
+    assert nobody and all((r["value"], r["result"]) == (0, "pass") for r in nobody), \
+        "a township with nobody on the register has 0 users per case worker, within 1:20"
     card, day = townships.scorecard(Filters(f"{YEAR}Q1", f"{YEAR}Q4"), WHOLE_BANNER)
     shown = {r.township_code: (r.checks_passed, r.checks_no_data, r.checks_total) for r in card.itertuples()}
     assert day == END and shown[SEAT] == (len(expected) - 2 + (result == "pass"), 1, len(expected))

@@ -206,11 +206,11 @@ measures as (
         (registered - deceased - emigrated) / nullif(worker_counts.case_workers, 0)
             as users_per_case_worker_registered,
         community_ordered / nullif(worker_counts.case_workers, 0) as users_per_case_worker_community,
-        case getvariable('staff_ratio_base')
+        coalesce(case getvariable('staff_ratio_base')    -- a township nobody is registered in has no counts: 0
             when 'registered' then registered - deceased - emigrated
             when 'community' then community_ordered
             else existing_users
-        end as staff_ratio_users,
+        end, 0) as staff_ratio_users,
         case getvariable('staff_ratio_base')
             when 'registered' then users_per_case_worker_registered
             when 'community' then users_per_case_worker_community
