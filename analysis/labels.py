@@ -30,7 +30,7 @@ CODE_KINDS = {
     "expected_direction": "direction", "level": "level", "trend": "trend", "day_class": "day_class",
     "measure": "measure", "group": "mix", "result": "result", "kind": "kind", "seizure_unit": "unit",
     "measurement": "loq", "progress": "progress", "report_kind": "report_kind", "report_status": "report_status",
-    "role": "unit_role", "check_reason": "result",
+    "role": "unit_role", "check_reason": "result", "unit": "plan_unit", "task_title": "task_title",
 }
 
 
