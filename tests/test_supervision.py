@@ -290,6 +290,7 @@ def test_the_office_writes_the_reminders_from_the_page(demo, accounts, monkeypat
     assert i18n.t("sup.notice_done", "en", n=n, folder="").split(" ")[0] in at.success[0].value
     files = [b.label for b in at.download_button if b.label.startswith("Download reminder_")]
     assert len(files) == 2 * n and all(f.endswith((".docx", ".pdf")) for f in files)
+    assert not [f for f in files if CHINESE.search(f)]          # named by the unit's English name
     assert [e["event"] for e in audit.entries()].count("reminders") == 1
 
 
@@ -305,3 +306,53 @@ def test_the_quarterly_briefing_names_the_units_that_reported_late_or_not_at_all
     line = i18n.t("brief.step_reporting", "zh", units=fmt.join(units, "zh"))
     assert any(p.endswith(line) for p in steps), steps
 
+
+def english_names() -> dict[str, str]:
+    return {r["unit"]: r["name_en"] for r in domain.read_csv("unit_names.csv")}
+
+
+def test_a_reminder_names_its_unit_in_the_readers_language(demo):
+    """The notice's title and 主送 name the unit as stored in Chinese, and by its English name in English."""
+    from briefings import notice
+
+    month = supervision.judged_months(supervision.compliance(None))[1]
+    row = supervision.lagging(month, None).iloc[0]
+    zh = notice.build(row, month, 1, "zh", date(2025, 7, 1))
+    assert zh.title == f"关于督促{row['unit']}报送{month[:4]}年{int(month[5:])}月创建工作进展情况的通知"
+    assert zh.masthead.recipients == f"{row['unit']}："
+    en = notice.build(row, month, 1, "en", date(2025, 7, 1))
+    name = english_names()[row["unit"]]
+    assert en.title == f"Reminder to the {name}: progress report for {month}"
+    assert en.masthead.recipients == f"{name}: "
+    assert not [t for t in [en.title, *(p for s in en.sections for p in s.paragraphs)] if CHINESE.search(t)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_briefings_next_steps_name_tasks_and_units_in_the_readers_language(demo, tmp_path, lang):
+    """五、下一步工作 of 2025H1: for each target not met its tasks and lead units, then the units to press. Chinese
+    as stored (4.1深化排查，精准管控吸毒人员; 政法委), English from title_en and domain/unit_names.csv."""
+    from briefings import content, period as period_mod
+
+    zh = lang == "zh"
+    rows = {r["task"]: r for r in plan.tasks()}
+    english = english_names()
+
+    def tasks(numbers: list[str]) -> str:
+        if zh:
+            return "、".join(t + rows[t]["title"].replace(",", "，") for t in numbers)
+        return ", ".join(f"{t} {rows[t]['title_en']}" for t in numbers)
+
+    def units(names: list[str]) -> str:
+        return "、".join(names) if zh else ", ".join(f"the {english[u]}" for u in names)
+
+    not_met = demo.query("select target_zh, target_en, plan_tasks, lead_units from mart_six_zero "
+                         "where year = 2025 and status = 'not_met'")
+    lagging = supervision.lagging_between("2025-01", "2025-06")
+    expected = [i18n.t("brief.step_target", lang, target=target_zh if zh else target_en, tasks=tasks(numbers),
+                       units=units(leads)) for target_zh, target_en, numbers, leads in not_met]
+    expected.append(i18n.t("brief.step_reporting", lang, units=units(lagging)))
+    briefing = content.build(period_mod.parse("2025H1"), "internal", lang, date(2025, 7, 10), tmp_path)
+    steps = briefing.sections[-1].paragraphs
+    assert not_met and lagging
+    assert [line for line in expected if not any(p.endswith(line) for p in steps)] == []
+    assert zh or not [p for p in steps if CHINESE.search(p)]
