@@ -4,8 +4,11 @@ Functions take `lang` explicitly; the session's language (`lang()`, `tr()`) is t
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import domain
 import i18n
+from domain import supervision as plan
 
 LANGS = i18n.LANGS
 
@@ -27,7 +30,7 @@ CODE_KINDS = {
     "expected_direction": "direction", "level": "level", "trend": "trend", "day_class": "day_class",
     "measure": "measure", "group": "mix", "result": "result", "kind": "kind", "seizure_unit": "unit",
     "measurement": "loq", "progress": "progress", "report_kind": "report_kind", "report_status": "report_status",
-    "role": "unit_role", "check_reason": "result",
+    "role": "unit_role", "check_reason": "result", "unit": "plan_unit", "task_title": "task_title",
 }
 
 
@@ -44,3 +47,21 @@ def label(kind: str, code: object, lang: str) -> str:
         return found.zh if lang == "zh" else found.en
     key = f"{kind}.{text}"
     return i18n.t(key, lang) if has(key) else text
+
+
+def unit_name(unit: str, lang: str, in_sentence: bool = False) -> str:
+    """A unit of the plan (stored by its Chinese name) as the reader names it; `in_sentence`: inside English
+    running text, where a body takes "the" ("led by the Finance Bureau") and a township does not."""
+    name = label("plan_unit", unit, lang)
+    if not in_sentence or lang != "en" or name.startswith("the ") or unit in plan.township_units():
+        return name
+    return f"the {name}"
+
+
+def unit_names(units: Iterable[str], lang: str, in_sentence: bool = False) -> list[str]:
+    return [unit_name(unit, lang, in_sentence) for unit in units]
+
+
+def task_label(task: str, lang: str) -> str:
+    """A plan task as shown: its number and its title in `lang` ("4.1 深化排查,精准管控吸毒人员")."""
+    return f"{task} {label('task', task, lang)}"

@@ -12,7 +12,7 @@ import pandas as pd
 import i18n
 from analysis import db
 from analysis.access import User
-from analysis.labels import label
+from analysis.labels import label, task_label, unit_names
 from domain import supervision as plan
 
 SUPERVISORS = frozenset({"office", "admin"})
@@ -38,21 +38,18 @@ def progress(unit: str | None) -> pd.DataFrame:
         from mart_task_progress {where}""", params)
 
 
-def task_label(task: str, title: str) -> str:
-    return f"{task} {title}"
-
-
 def matrix(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Tasks down, units across, each cell the unit's latest progress ("—" never reported, blank: not its
-    task). Units in the plan's order."""
+    task). Units in the plan's order; tasks and units named in `lang`."""
     if rows.empty:
         return pd.DataFrame()
-    cells = rows.assign(task_name=[task_label(t, n) for t, n in zip(rows["task"], rows["task_title"])],
+    cells = rows.assign(task_name=[task_label(t, lang) for t in rows["task"]],
                         shown=[label("progress", p, lang) for p in rows["progress"]])
     wide = cells.pivot(index="task_name", columns="unit", values="shown").fillna("")
     order = [u for u in plan.plan_units() if u in wide.columns] + sorted(set(wide.columns) - set(plan.plan_units()))
     tasks = sorted(wide.index, key=lambda name: tuple(int(p) for p in name.split(" ")[0].split(".")))
-    wide = wide.loc[tasks, order].reset_index().rename(columns={"task_name": "task"})
+    wide = wide.loc[tasks, order].rename(columns=dict(zip(order, unit_names(order, lang))))
+    wide = wide.reset_index().rename(columns={"task_name": "task"})
     wide.columns.name = None
     return wide
 
@@ -174,10 +171,9 @@ def lagging_between(first: str, last: str) -> list[str]:
 
 
 # --- the in-app report: what a unit may report ------------------------------------------------------------
-def tasks_of(unit: str) -> list[tuple[str, str]]:
-    """(task, title) of the tasks `unit` leads or answers for, in plan order."""
-    titles = {row["task"]: row["title"] for row in plan.tasks()}
-    return [(task, titles[task]) for task in plan.tasks_of(unit)]
+def tasks_of(unit: str, lang: str) -> list[tuple[str, str]]:
+    """(task, task with its title in `lang`) of the tasks `unit` leads or answers for, in plan order."""
+    return [(task, task_label(task, lang)) for task in plan.tasks_of(unit)]
 
 
 def report_periods(today: date, back: int = 3) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 import i18n
 from analysis import db
 from analysis.access import Scope
-from analysis.labels import label
+from analysis.labels import label, task_label, unit_names
 from domain.sources import sources
 
 
@@ -48,18 +48,19 @@ def supervision(year: int, scope: Scope) -> pd.DataFrame:
     units, one row per unit (mart_accountability)."""
     _banner_only(scope)
     return db.query("""
-        select kind, item, reason, task, task_title, role, unit
+        select kind, item, reason, task, role, unit
         from mart_accountability where year = ? order by kind, item, role, unit_order""", [year])
 
 
-def tasks_units(rows: pd.DataFrame) -> list[tuple[str, list[str], list[str]]]:
-    """(task with its title, lead units, responsible units) for each task in `rows` of `supervision()`."""
-    return [(f"{task} {title}", _units(group, "lead"), _units(group, "responsible"))
-            for (task, title), group in rows.groupby(["task", "task_title"], sort=True)]
+def tasks_units(rows: pd.DataFrame, lang: str) -> list[tuple[str, list[str], list[str]]]:
+    """(task with its title, lead units, responsible units) for each task in `rows` of `supervision()`, named in
+    `lang`."""
+    return [(task_label(task, lang), _units(group, "lead", lang), _units(group, "responsible", lang))
+            for task, group in rows.groupby("task", sort=True)]
 
 
-def _units(rows: pd.DataFrame, role: str) -> list[str]:
-    return list(dict.fromkeys(rows.loc[rows["role"] == role, "unit"]))
+def _units(rows: pd.DataFrame, role: str, lang: str) -> list[str]:
+    return unit_names(dict.fromkeys(rows.loc[rows["role"] == role, "unit"]), lang)
 
 
 def quarantined_rows(rows: Sequence[Mapping], lang: str) -> list[str]:

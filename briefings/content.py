@@ -8,7 +8,7 @@ a briefing and the app never disagree. A public briefing hides small counts belo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import date
@@ -22,7 +22,7 @@ import i18n
 from analysis import cases, db, fmt, hair, quality, registry, supervision, targets, townships, wastewater
 from analysis.access import WHOLE_BANNER
 from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index, quarter_start
-from analysis.labels import label
+from analysis.labels import label, task_label, unit_names
 from briefings import as_of, charts, fonts, suppress, words
 from briefings.model import Briefing, Chart, Masthead, Section, Table
 from briefings.period import Period
@@ -493,7 +493,7 @@ def _next_steps(ctx: Ctx, heading: str) -> Section:
     six = targets.six_zero(ctx.period.year, WHOLE_BANNER)
     name = "target_zh" if ctx.lang == "zh" else "target_en"
     steps = [ctx.t("step_target", target=r[name], tasks=fmt.join([_task(t, ctx.lang) for t in r["plan_tasks"]], ctx.lang),
-                   units=fmt.join(list(r["lead_units"]), ctx.lang))
+                   units=_units(r["lead_units"], ctx.lang))
              for _, r in six[six["status"] == "not_met"].iterrows() if r["plan_tasks"] is not None
              and len(r["plan_tasks"])]
     steps += _reporting_step(ctx)
@@ -511,11 +511,17 @@ def _reporting_step(ctx: Ctx) -> list[str]:
         return []
     units = supervision.lagging_between(quarter_start(ctx.period.first).strftime("%Y-%m"),
                                         ctx.period.end.strftime("%Y-%m"))
-    return [ctx.t("step_reporting", units=fmt.join(units, ctx.lang))] if units else []
+    return [ctx.t("step_reporting", units=_units(units, ctx.lang))] if units else []
 
 
-def _task(text: str, lang: str) -> str:
-    """A plan task as running Chinese text: "4.1 深化排查,精准管控" → "4.1深化排查，精准管控"."""
+def _units(units: Iterable[str], lang: str) -> str:
+    """Units of the plan in running text: "政法委、旗禁毒委员会" / "the Political and Legal Affairs Commission, …"."""
+    return fmt.join(unit_names(units, lang, in_sentence=True), lang)
+
+
+def _task(task: str, lang: str) -> str:
+    """A plan task in running text: "4.1深化排查，精准管控吸毒人员" / "4.1 Deepen screening: ..."."""
+    text = task_label(task, lang)
     return re.sub(r"^([\d.]+)\s+", r"\1", text).replace(",", "，") if lang == "zh" else text
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 import i18n
 from analysis import db, fmt, supervision
+from analysis.labels import unit_name
 from briefings.archive import default_dir, renderer, seal, staged
 from briefings.model import Briefing, Masthead, Section
 from domain import supervision as plan
@@ -48,8 +49,8 @@ def _checks(unit: str, year: int, lang: str) -> list[str]:
 
 
 def build(row: pd.Series, period: str, number: int, lang: str, issued: date) -> Briefing:
-    """The notice to the unit of `row` (a row of `supervision.lagging`)."""
-    unit, year = row["unit"], int(period[:4])
+    """The notice to the unit of `row` (a row of `supervision.lagging`), addressed by its name in `lang`."""
+    unit, year, month = row["unit"], int(period[:4]), month_text(period, lang)
     body = [_due_text(row, period, lang)]
     if isinstance(row["blocked_tasks"], str):
         body.append(_t("blocked", lang, tasks=row["blocked_tasks"]))
@@ -59,10 +60,11 @@ def build(row: pd.Series, period: str, number: int, lang: str, issued: date) -> 
                 Section(_t("h_checks", lang, year=year), paragraphs=checks),
                 Section(_t("h_asks", lang), paragraphs=[_t("asks", lang, day=plan.deadline_day())])]
     version = db.meta().version
-    masthead = Masthead.of_office(lang, number=_t("number", lang, year=year, n=number), recipients=unit,
-                                  lead=_t("lead", lang, period=month_text(period, lang)), day=day)
+    masthead = Masthead.of_office(lang, number=_t("number", lang, year=year, n=number),
+                                  recipients=unit_name(unit, lang), lead=_t("lead", lang, period=month), day=day)
+    title = _t("title", lang, unit=unit_name(unit, lang, in_sentence=True), period=month)
     return Briefing(
-        title=_t("title", lang, unit=unit, period=month_text(period, lang)), issuer=masthead.printer, date_text=day,
+        title=title, issuer=masthead.printer, date_text=day,
         period=period, audience="internal", lang=lang, marking=i18n.t("brief.marking", lang), sections=sections,
         annex=[], footnotes=[_t("as_of", lang, version=version or fmt.DASH)], version=version or "",
         masthead=masthead)
@@ -77,7 +79,7 @@ def publish(period: str, lang: str, issued: date, out: Path | None = None,
         notices = [build(row, period, i, lang, issued) for i, (_, row) in enumerate(rows.iterrows(), start=1)]
     with staged((out or default_dir()) / "notices") as building:
         for i, (notice, unit) in enumerate(zip(notices, rows["unit"]), start=1):
-            stem = f"{_t('file', lang)}_{period}_{i:02d}_{unit}"
+            stem = f"{_t('file', lang)}_{period}_{i:02d}_{unit_name(unit, lang)}"
             for f in formats:
                 renderer(f)(notice, building / f"{stem}.{f}")
         folder = seal(building, f"{period}_{lang}_{version}")   # the same month and version again: the newer wins

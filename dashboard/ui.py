@@ -180,7 +180,7 @@ def _supervise(target, checks: pd.DataFrame, supervision: pd.DataFrame, lang_: s
     if reason is None or rows.empty:
         return
     st.markdown(tr("rules.supervise_failed" if reason == "fail" else "rules.supervise_no_data"))
-    for task, lead, responsible in tasks_units(rows):
+    for task, lead, responsible in tasks_units(rows, lang_):
         st.caption(tr("rules.supervise_task", task=task, lead=fmt.join(lead, lang_),
                       responsible=fmt.join(responsible, lang_)))
 
@@ -241,7 +241,7 @@ def flagged_tasks(supervision: pd.DataFrame, kind: str, names: dict[str, str], l
         return
     st.markdown(tr("rules.flagged_tasks"))
     for item, group in rows.groupby("item", sort=False):
-        for task, lead, responsible in tasks_units(group):
+        for task, lead, responsible in tasks_units(group, lang_):
             st.caption(f"{names.get(item, item)} — " + tr("rules.supervise_task", task=task, lead=fmt.join(lead, lang_),
                                                              responsible=fmt.join(responsible, lang_)))
 

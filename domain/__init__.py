@@ -18,6 +18,7 @@ BANNER_CODE = "150823"
 LEGACY_BANNER_CODE = "152823"  # before 2003 (巴彦淖尔盟); identity numbers are never re-coded
 BANNER_NAME_ZH = "乌拉特前旗"
 BANNER_NAME_EN = "Urad Front Banner"
+PLAN_KINDS = frozenset({"plan_unit", "task", "task_title"})    # labels of the plan's units and tasks
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -90,7 +91,11 @@ def codes(kind: str) -> list[str]:
 
 @cache
 def labels(kind: str) -> dict[str, Label]:
-    """Display labels (Chinese first label, English) of a vocabulary's codes."""
+    """Display labels (Chinese first label, English) of a vocabulary's codes; the plan's units and tasks
+    (`plan_unit`, `task`, `task_title`) come from `domain.supervision`."""
+    if kind in PLAN_KINDS:
+        from domain import supervision
+        return supervision.labels(kind)
     if kind == "substance":
         return {s["code"]: Label(s["code"], s["name_zh"], s["name_en"]) for s in substances()}
     if kind == "township":

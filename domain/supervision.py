@@ -5,6 +5,9 @@ names collective units (`unit_groups.csv`): "旗禁毒委员会各成员单位" 
 responsible unit of that task, and "各苏木镇"/"苏木"/"街道办事处" make every township one. A collective is
 never a reporter itself. The units expected to report every month (plan §七(五) "各部门要于每月25日前…")
 are the named units; townships may report on their tasks but are not counted as missing.
+
+Names are stored in Chinese everywhere (reports, accounts, marts); English readers see the task's `title_en`
+(`plan-tasks.csv`) and the unit's `name_en` (`unit_names.csv`, townships from `townships.csv`) through `labels`.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from datetime import date
 from functools import cache
 
 import config
-from domain import HERE, _fold, read_csv, townships
+from domain import HERE, Label, _fold, read_csv, townships
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -93,6 +96,25 @@ def unit_vocabulary() -> dict[str, str]:
         for name in [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]:
             out[_fold(name)] = t["name_zh"]
     return out
+
+
+@cache
+def unit_names_en() -> dict[str, str]:
+    """Chinese name → English name of every unit the plan names (collectives and aliases too) and of every
+    township (a township reports as a unit)."""
+    names = {r["unit"]: r["name_en"] for r in read_csv("unit_names.csv")}
+    names |= {alias: names[unit] for alias, unit in aliases().items() if unit in names}
+    return names | {t["name_zh"]: t["name_en"] for t in townships()}
+
+
+def labels(kind: str) -> dict[str, Label]:
+    """Display labels of the plan's names: `plan_unit` (a unit's Chinese name → its English name), `task`
+    (a task number → its title) and `task_title` (a Chinese title → its English title); cached by
+    `domain.labels`."""
+    if kind == "plan_unit":
+        return {zh: Label(zh, zh, en) for zh, en in unit_names_en().items()}
+    key = "task" if kind == "task" else "title"
+    return {row[key]: Label(row[key], row["title"], row["title_en"]) for row in tasks()}
 
 
 @cache

@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 from analysis import fmt, supervision
-from analysis.labels import label
+from analysis.labels import label, unit_name
 from briefings import notice
 from dashboard import login, report_form, ui
 from dashboard.charts import table
@@ -16,7 +16,7 @@ v = ui.page("supervision")
 unit = supervision.bound_unit(v.user)
 today = date.today()
 if unit:
-    st.caption(tr("sup.unit_note", unit=unit))
+    st.caption(tr("sup.unit_note", unit=unit_name(unit, v.lang, in_sentence=True)))
 
 with ui.section("sup.calendar"):
     table("sup_calendar", supervision.calendar_view(supervision.calendar(today), v.lang))
@@ -68,12 +68,12 @@ with ui.section("sup.failed"):
 
 if unit:
     with ui.section("sup.form"):
-        tasks = supervision.tasks_of(unit)
+        tasks = supervision.tasks_of(unit, v.lang)
         with st.form("sup_report"):
             period = st.selectbox(tr("sup.form_period"), supervision.report_periods(today), key="sup_period")
             entries = []
-            for task, title in tasks:
-                st.markdown(f"**{supervision.task_label(task, title)}**")
+            for task, name in tasks:
+                st.markdown(f"**{name}**")
                 c = st.columns(2)
                 entries.append(report_form.TaskEntry(
                     task,

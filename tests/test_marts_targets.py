@@ -30,11 +30,11 @@ def threshold(check_name: str) -> float:
 
 
 def tasks_of(*checks: str) -> tuple[list[str], set[str]]:
-    """The tasks that own these checks (domain/check_tasks.csv) and their lead units, names normalised."""
+    """The tasks (numbers) that own these checks (domain/check_tasks.csv) and their lead units, names normalised."""
     owned = {r["task"] for r in domain.read_csv("check_tasks.csv") if r["kind"] == "check" and r["code"] in checks}
     rows = [r for r in domain.read_csv("plan-tasks.csv") if r["task"] in owned]
     alias = {r["alias"]: r["unit"] for r in domain.read_csv("units.csv")}
-    return (sorted(f"{r['task']} {r['title']}" for r in rows),
+    return (sorted(r["task"] for r in rows),
             {alias.get(u, u) for r in rows for u in r["lead_units"].split(";")})
 
 

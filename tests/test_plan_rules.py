@@ -7,6 +7,7 @@ the extracts' vocabularies accept. Expected values are derived here from the rul
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -317,7 +318,7 @@ def test_a_failed_check_names_its_own_task_and_units_one_row_per_unit(env):
     assert [r["unit"] for r in rows if r["role"] == "lead"] == units("4.1", "lead") == ["政法委", "旗禁毒委员会"]
     assert [r["unit"] for r in rows if r["role"] == "responsible"] == units("4.1", "responsible")
     z = target(YEAR, "zero_loss_of_control")
-    assert z["plan_tasks"] and all(t.startswith("4.1 ") for t in z["plan_tasks"])
+    assert list(z["plan_tasks"]) == ["4.1"]
     assert sorted(z["lead_units"]) == sorted(units("4.1", "lead"))
     flagged = dict(query("select item, any_value(task) from mart_accountability where year = ? and kind <> 'check' "
                          "group by item", [YEAR]))
@@ -331,6 +332,7 @@ def test_target_card_shows_the_plans_words_as_of_quarantine_and_whom_to_supervis
     """The overview's cards: each check beside the plan's own words, the as-of date, the quarantined row that
     could change 零容忍, the staff ratio on all three bases, and a failed check's own task with its units."""
     from analysis import fmt
+    from analysis.labels import task_label, unit_names
     from tests.app_helpers import open_page, texts
 
     put(fact_registry=[person(0, END, face_check=None), person(1, END)], fact_cases=[CLOSE],
@@ -341,8 +343,14 @@ def test_target_card_shows_the_plans_words_as_of_quarantine_and_whom_to_supervis
     shown = "\n".join(texts(at))
     assert "X-7" in shown                                              # named on the 零容忍 card
     assert i18n_t("rules.as_of", lang, day=fmt.day(END, lang)) in shown
-    supervise = next(line for line in shown.splitlines() if line.startswith("**4.1 "))
-    assert fmt.join(units("4.1", "lead"), lang) in supervise and "旗禁毒委员会" in supervise
+    supervise = next(line for line in shown.splitlines() if line.startswith(f"**{task_label('4.1', lang)}**"))
+    assert fmt.join(unit_names(units("4.1", "lead"), lang), lang) in supervise
+    named = {"zh": ("**4.1 深化排查,精准管控吸毒人员**", "政法委、旗禁毒委员会", "公安局"),      # as stored
+             "en": ("**4.1 Deepen screening: precise management and control of drug users**",
+                    "Political and Legal Affairs Commission, Banner Narcotics Control Commission",
+                    "Public Security Bureau")}[lang]
+    assert all(name in supervise for name in named)
+    assert lang == "zh" or not re.search(r"[\u4e00-\u9fff]", supervise)     # no Chinese name left in English
     # two existing (and registered) users, none in community, one case worker; judged on the default base
     assert i18n_t("rules.staff_bases", lang, existing=fmt.number(2.0, 1), registered=fmt.number(2.0, 1),
                   community=fmt.number(0.0, 1), base=i18n_t("rules.base.existing", lang)) in shown

@@ -2,15 +2,17 @@
 only its own), the calendar, the unit role's accounts, and the report form's round trip through the pipeline."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 import pytest
 
+import domain
 import i18n
 from analysis import fmt, supervision
 from analysis.access import User
-from analysis.labels import label
+from analysis.labels import label, task_label, unit_name, unit_names
 from dashboard import audit, nav, report_form, users
 from domain import supervision as plan
 from tests.app_helpers import assert_healthy, copy_warehouse, frame, local_sign_in, open_app, sign_in, switch, texts, use
@@ -53,20 +55,48 @@ def test_the_office_sees_every_unit_and_task(demo, accounts, lang):
         assert i18n.t(key, lang) in shown
     grid = frame(at, "sup_compliance", lang)
     unit_col = i18n.t("col.unit", lang)
-    assert list(grid[unit_col]) == list(plan.plan_units())
+    assert list(grid[unit_col]) == unit_names(plan.plan_units(), lang)
     month = grid.columns[-1]
     expected = dict(demo.query("select unit, status from mart_task_compliance where period = ?", [month]))
     assert {u: s for u, s in zip(grid[unit_col], grid[month])} == {
-        u: i18n.t(f"report_status.{s}", lang) for u, s in expected.items()}
+        unit_name(u, lang): i18n.t(f"report_status.{s}", lang) for u, s in expected.items()}
     matrix = frame(at, "sup_matrix", lang)
     assert len(matrix) == 24
     task, latest = demo.query("select task, progress from mart_task_progress where unit = ? and progress is not null "
                               "order by task limit 1", [UNIT])[0]
     row = matrix[matrix.iloc[:, 0].str.startswith(f"{task} ")].iloc[0]
-    assert row[UNIT] == label("progress", latest, lang)
+    assert row[unit_name(UNIT, lang)] == label("progress", latest, lang)
     failed = frame(at, "sup_failed", lang)
     assert len(failed) == demo.value("select count(*) from mart_accountability where kind = 'check' and year = "
                                      "(select max(year) from mart_accountability)")
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_unit_names() -> set[str]:
+    """Every Chinese name a unit is stored or written under: the plan's units, collectives, aliases, townships."""
+    return {*plan.unit_names_en(), *plan.township_units()}
+
+
+def test_the_english_page_names_every_unit_and_task_in_english(demo, accounts):
+    """Units down the compliance grid and across the matrix, tasks down it, and the unit and task title of
+    every detail table: English, from domain/unit_names.csv and plan-tasks.csv; no cell is a Chinese unit name."""
+    at = office_page("en")
+    assert_healthy(at)
+    english = {r["unit"]: r["name_en"] for r in domain.read_csv("unit_names.csv")}
+    titles = {r["title_en"] for r in plan.tasks()}
+    unit_col, title_col = i18n.t("col.unit", "en"), i18n.t("col.task_title", "en")
+    matrix = frame(at, "sup_matrix", "en")
+    assert list(matrix.columns[1:]) == [english[u] for u in plan.plan_units()]
+    assert list(matrix.iloc[:, 0]) == [f"{r['task']} {r['title_en']}" for r in plan.tasks()]
+    assert list(frame(at, "sup_compliance", "en")[unit_col]) == [english[u] for u in plan.plan_units()]
+    for table in ("sup_lagging", "sup_progress", "sup_failed"):
+        shown = frame(at, table, "en")
+        assert len(shown) and set(shown[unit_col]) <= set(english.values()), table
+        if title_col in shown:
+            assert set(shown[title_col]) <= titles, table
+    assert not chinese_unit_names() & every_cell(at)
 
 
 def test_the_compliance_metrics_count_the_latest_judged_month(demo, accounts):
@@ -82,16 +112,17 @@ def test_the_compliance_metrics_count_the_latest_judged_month(demo, accounts):
 def test_a_unit_account_sees_only_its_own_tasks_and_months(demo, accounts, lang):
     at = unit_page(lang)
     assert_healthy(at)
-    assert i18n.t("sup.unit_note", lang, unit=UNIT) in texts(at)
+    assert i18n.t("sup.unit_note", lang, unit=unit_name(UNIT, lang, in_sentence=True)) in texts(at)
     own = frame(at, "sup_own_tasks", lang)
     assert sorted(own[i18n.t("col.task", lang)]) == sorted(plan.tasks_of(UNIT))
     grid = frame(at, "sup_compliance", lang)
-    assert list(grid[i18n.t("col.unit", lang)]) == [UNIT]
+    assert list(grid[i18n.t("col.unit", lang)]) == [unit_name(UNIT, lang)]
     owned = demo.value("select count(*) from mart_accountability where kind = 'check' and unit = ? and year = "
                        "(select max(year) from mart_accountability)", [UNIT])
-    assert owned and set(frame(at, "sup_failed", lang)[i18n.t("col.unit", lang)]) == {UNIT}
-    assert OTHER not in every_cell(at) and "公安局" not in every_cell(at)
+    assert owned and set(frame(at, "sup_failed", lang)[i18n.t("col.unit", lang)]) == {unit_name(UNIT, lang)}
+    assert not {unit_name(u, lang) for u in (OTHER, "公安局")} & every_cell(at)
     assert i18n.t("sup.form", lang) in texts(at)
+    assert {f"**{task_label(t, lang)}**" for t in plan.tasks_of(UNIT)} <= set(texts(at))    # the form's tasks
 
 
 def test_a_unit_account_opens_no_other_page():
@@ -211,12 +242,19 @@ def test_receipt_of_a_file_never_loaded_says_so(demo, tmp_path):
     assert got.message == i18n.both("sup.load_failed")
 
 
-def test_matrix_shows_dash_for_never_reported_and_blank_for_not_its_task():
-    rows = pd.DataFrame({"task": ["1.1", "1.1", "2.2"], "task_title": ["甲", "甲", "乙"],
-                         "unit": ["公安局", UNIT, UNIT], "progress": ["done", None, "blocked"]})
-    wide = supervision.matrix(rows, "en")
-    assert wide.to_dict("records") == [{"task": "1.1 甲", UNIT: "—", "公安局": "Done"},
-                                       {"task": "2.2 乙", UNIT: "Blocked", "公安局": ""}]
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_matrix_shows_dash_for_never_reported_and_blank_for_not_its_task(lang):
+    rows = pd.DataFrame({"task": ["1.1", "1.1", "2.2"], "unit": ["公安局", UNIT, UNIT],
+                         "progress": ["done", None, "blocked"]})
+    wide = supervision.matrix(rows, lang)
+    police, finance = unit_name("公安局", lang), unit_name(UNIT, lang)
+    done, blocked = label("progress", "done", lang), label("progress", "blocked", lang)
+    assert wide.to_dict("records") == [{"task": task_label("1.1", lang), finance: "—", police: done},
+                                       {"task": task_label("2.2", lang), finance: blocked, police: ""}]
+    assert (police, finance) == (("公安局", UNIT) if lang == "zh" else ("Public Security Bureau", "Finance Bureau"))
+    assert task_label("1.1", lang) == ("1.1 加强组织领导,确保党委政府对禁毒工作重视到位" if lang == "zh" else
+                                       "1.1 Strengthen organisational leadership: ensure Party committees and "
+                                       "governments give drug control full attention")
 
 
 # --- 督办通知 ------------------------------------------------------------------------------------------------------
@@ -252,6 +290,7 @@ def test_the_office_writes_the_reminders_from_the_page(demo, accounts, monkeypat
     assert i18n.t("sup.notice_done", "en", n=n, folder="").split(" ")[0] in at.success[0].value
     files = [b.label for b in at.download_button if b.label.startswith("Download reminder_")]
     assert len(files) == 2 * n and all(f.endswith((".docx", ".pdf")) for f in files)
+    assert not [f for f in files if CHINESE.search(f)]          # named by the unit's English name
     assert [e["event"] for e in audit.entries()].count("reminders") == 1
 
 
@@ -266,3 +305,54 @@ def test_the_quarterly_briefing_names_the_units_that_reported_late_or_not_at_all
     steps = briefing.sections[-1].paragraphs
     line = i18n.t("brief.step_reporting", "zh", units=fmt.join(units, "zh"))
     assert any(p.endswith(line) for p in steps), steps
+
+
+def english_names() -> dict[str, str]:
+    return {r["unit"]: r["name_en"] for r in domain.read_csv("unit_names.csv")}
+
+
+def test_a_reminder_names_its_unit_in_the_readers_language(demo):
+    """The notice's title and 主送 name the unit as stored in Chinese, and by its English name in English."""
+    from briefings import notice
+
+    month = supervision.judged_months(supervision.compliance(None))[1]
+    row = supervision.lagging(month, None).iloc[0]
+    zh = notice.build(row, month, 1, "zh", date(2025, 7, 1))
+    assert zh.title == f"关于督促{row['unit']}报送{month[:4]}年{int(month[5:])}月创建工作进展情况的通知"
+    assert zh.masthead.recipients == f"{row['unit']}："
+    en = notice.build(row, month, 1, "en", date(2025, 7, 1))
+    name = english_names()[row["unit"]]
+    assert en.title == f"Reminder to the {name}: progress report for {month}"
+    assert en.masthead.recipients == f"{name}: "
+    assert not [t for t in [en.title, *(p for s in en.sections for p in s.paragraphs)] if CHINESE.search(t)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_briefings_next_steps_name_tasks_and_units_in_the_readers_language(demo, tmp_path, lang):
+    """五、下一步工作 of 2025H1: for each target not met its tasks and lead units, then the units to press. Chinese
+    as stored (4.1深化排查，精准管控吸毒人员; 政法委), English from title_en and domain/unit_names.csv."""
+    from briefings import content, period as period_mod
+
+    zh = lang == "zh"
+    rows = {r["task"]: r for r in plan.tasks()}
+    english = english_names()
+
+    def tasks(numbers: list[str]) -> str:
+        if zh:
+            return "、".join(t + rows[t]["title"].replace(",", "，") for t in numbers)
+        return ", ".join(f"{t} {rows[t]['title_en']}" for t in numbers)
+
+    def units(names: list[str]) -> str:
+        return "、".join(names) if zh else ", ".join(f"the {english[u]}" for u in names)
+
+    not_met = demo.query("select target_zh, target_en, plan_tasks, lead_units from mart_six_zero "
+                         "where year = 2025 and status = 'not_met'")
+    lagging = supervision.lagging_between("2025-01", "2025-06")
+    expected = [i18n.t("brief.step_target", lang, target=target_zh if zh else target_en, tasks=tasks(numbers),
+                       units=units(leads)) for target_zh, target_en, numbers, leads in not_met]
+    expected.append(i18n.t("brief.step_reporting", lang, units=units(lagging)))
+    briefing = content.build(period_mod.parse("2025H1"), "internal", lang, date(2025, 7, 10), tmp_path)
+    steps = briefing.sections[-1].paragraphs
+    assert not_met and lagging
+    assert [line for line in expected if not any(p.endswith(line) for p in steps)] == []
+    assert zh or not [p for p in steps if CHINESE.search(p)]

@@ -17,7 +17,7 @@ import pytest
 
 import i18n
 from analysis import supervision
-from analysis.labels import label
+from analysis.labels import label, unit_name
 from dashboard import audit, users
 from domain import supervision as plan
 from tests.e2e.test_browser import Server, browser, page, server, settle, shot  # noqa: F401  (fixtures)
@@ -66,13 +66,14 @@ def grid_text(p, name: str, lang: str = "zh") -> str:
 
 
 def compliance_rows(server: Server, units: list[str], lang: str) -> str:
-    """The text of the compliance table's header and its first rows, from `mart_task_compliance`: the unit, then
-    its status in each of the six latest months (the page's default)."""
+    """The text of the compliance table's header and its first rows, from `mart_task_compliance`: the unit (named
+    in `lang`), then its status in each of the six latest months (the page's default)."""
     months = [m for (m,) in server.data.query(
         "select distinct period from mart_task_compliance order by period desc limit 6")][::-1]
     status = {(u, m): s for u, m, s in server.data.query("select unit, period, status from mart_task_compliance")}
     header = i18n.t("col.unit", lang) + "".join(months)
-    return header + "".join(u + "".join(i18n.t(f"report_status.{status[u, m]}", lang) for m in months) for u in units)
+    return header + "".join(unit_name(u, lang) + "".join(i18n.t(f"report_status.{status[u, m]}", lang) for m in months)
+                            for u in units)
 
 
 def metric_value(p, label: str) -> str:
@@ -114,7 +115,7 @@ def test_the_office_sees_the_matrix_the_compliance_and_the_calendar(server, page
     assert i18n.t("report_status.late", "zh") in shown      # the demo has late units among the first rows
     matrix = grid_text(page, "sup_matrix")
     assert matrix.startswith(i18n.t("col.task", "zh") + "".join(plan.plan_units()[:6]))       # units across
-    assert supervision.task_label(*supervision.tasks_of(UNIT)[0]) in matrix                  # tasks down
+    assert supervision.tasks_of(UNIT, "zh")[0][1] in matrix                                  # tasks down
     deadline = supervision.calendar(date.today(), count=1).iloc[0]
     assert deadline["date"].isoformat() in grid_text(page, "sup_calendar")
     whole_shot(page, "supervision_office_zh")

@@ -1,6 +1,7 @@
 -- 六个零目标 per year: one status per target from its checks (mart_six_zero_checks), with the checks behind
 -- it and, for a target not met or without data, the tasks that own its flagged checks and their lead units to
--- supervise (mart_accountability: each check's own task, never the union of the target's four).
+-- supervise (mart_accountability: each check's own task, never the union of the target's four). Tasks are
+-- numbers and units Chinese names: the app and the briefings name them in the reader's language.
 --
 -- status: not_met when any check fails (even if others lack data: it is known not to be met); otherwise
 -- no_data when any check lacks its input (a missing input never passes for met); otherwise pending when a
@@ -62,8 +63,7 @@ supervised as (   -- the tasks of the checks behind the status: failed ones when
     select
         statused.year,
         statused.target,
-        list(distinct accountable.task || ' ' || accountable.task_title order by accountable.task || ' ' || accountable.task_title)
-            as plan_tasks,
+        list(distinct accountable.task order by accountable.task) as plan_tasks,
         list(distinct accountable.unit order by accountable.unit) filter (where accountable.role = 'lead') as lead_units
     from statused
     join mart_six_zero_checks as c on c.year = statused.year and c.target = statused.target
