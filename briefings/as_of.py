@@ -63,9 +63,12 @@ def _build(path: Path, live: Path, day: date) -> None:
     con = duckdb.connect(str(path), config={"memory_limit": config.get("load_memory_limit")})
     try:
         quoted = str(live).replace("'", "''")
+        warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
+        declared = set(_tables(con, con.execute("select current_database()").fetchone()[0]))
         con.execute(f"attach '{quoted}' as {LIVE} (read_only)")
-        for table in _stored_tables(con):
-            sql = f"create table {table} as select {_columns(table)} from {LIVE}.{table} {_cut(table)}"
+        for table in _tables(con, LIVE):
+            rows = f"select {_columns(table)} from {LIVE}.{table} {_cut(table)}"
+            sql = f"insert into {table} by name {rows}" if table in declared else f"create table {table} as {rows}"
             con.execute(sql, [day] * sql.count("?"))   # every parameter is the cut day
         con.execute(f"detach {LIVE}")
         warehouse.build_marts(con)
@@ -73,10 +76,10 @@ def _build(path: Path, live: Path, day: date) -> None:
         con.close()
 
 
-def _stored_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The live warehouse's own tables (facts, bookkeeping, references, meta); marts are rebuilt, not copied."""
+def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
+    """A database's own tables (facts, bookkeeping, references, meta); marts are rebuilt, not copied."""
     rows = con.execute("select table_name from duckdb_tables() where database_name = ? and schema_name = 'main'",
-                       [LIVE]).fetchall()
+                       [database]).fetchall()
     return [name for (name,) in rows if not name.startswith(warehouse.DERIVED_PREFIXES)]
 
 

@@ -220,3 +220,14 @@ def test_an_indicator_period_written_otherwise_is_left_out(written):
     from briefings.as_of import PERIOD_END
 
     assert duckdb.execute(f"select {PERIOD_END} from (select ? as period)", [written]).fetchall() == [(None,)]
+
+
+def test_a_past_period_builds_after_the_reference_files_changed(demo, tmp_path, private_tmp, monkeypatch):
+    """The as-of copy keeps the stored tables' keys: when what the reference tables come from changed since the
+    live warehouse was built (an edited domain file, another `trend_alpha`), its rebuild records the new stamp
+    in `warehouse_meta` (an upsert) instead of failing with a binder error."""
+    monkeypatch.setenv("TREND_ALPHA", "0.1")
+    b = content.build(period_mod.parse("2024Q3"), "internal", "zh", ISSUED, tmp_path / "work")
+    assert annex(b, "六个零").rows
+    with duckdb.connect(str(demo.warehouse), read_only=True) as con:   # the live warehouse was built with 0.05
+        assert con.execute("select value from ref_settings where setting = 'trend_alpha'").fetchall() == [("0.05",)]
