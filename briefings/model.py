@@ -55,16 +55,26 @@ class Masthead:
                   attachments: list[str] | None = None) -> Masthead:
         """The office's 版头 and 版记 (settings `briefing_masthead_*`, `briefing_cc_*`, `briefing_printer_*` of
         `lang`) around one issue's own number, 主送 (`recipients`, the colon added), lead and day of issue."""
-        import config
         import i18n
 
-        office = {key: str(config.get(f"briefing_{key}_{'zh' if lang == 'zh' else 'en'}")).strip()
-                  for key in ("masthead", "cc", "printer")}
+        office = office_settings(lang)
         zh = lang == "zh"
         return cls(name=office["masthead"], number=number, recipients=recipients + ("：" if zh else ": "),
                    lead=lead, attachments=attachments or [],
                    cc=i18n.t("brief.cc_label", lang) + ("：" if zh else ": ") + office["cc"] + ("。" if zh else "."),
                    printer=office["printer"], printed_on=i18n.t("brief.printed", lang, day=day))
+
+
+def office_settings(lang: str) -> dict[str, str]:
+    """The office's masthead, 主送 recipients, 抄送 and 印发机关 in `lang` (settings `briefing_*_zh|en`)."""
+    import config
+
+    zh = lang == "zh"
+    office = {"masthead": config.get("briefing_masthead_zh") if zh else config.get("briefing_masthead_en"),
+              "recipients": config.get("briefing_recipients_zh") if zh else config.get("briefing_recipients_en"),
+              "cc": config.get("briefing_cc_zh") if zh else config.get("briefing_cc_en"),
+              "printer": config.get("briefing_printer_zh") if zh else config.get("briefing_printer_en")}
+    return {key: str(value).strip() for key, value in office.items()}
 
 
 @dataclass(frozen=True)
