@@ -91,7 +91,7 @@ years as (
            (select count(*) from range(1, 5) as quarters(q) where last_day(make_date(year, q::integer * 3, 1)) <= as_of)
                as quarters_due
     from (
-        select distinct year from mart_wastewater_year
+        select distinct year from mart_wastewater_quarterly
         union select distinct year from mart_hair_positivity
         union select distinct year from mart_registry_township
         union select distinct year(filed_date)::integer from fact_cases
