@@ -18,7 +18,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.common import table
 
@@ -49,28 +51,36 @@ def clear_caches() -> None:
 
 def measure(repeat: int) -> list[list[object]]:
     """(page, cold s, warm s) for every page, in the menu's order."""
-    from streamlit.testing.v1 import AppTest
-
     import i18n
     from dashboard import nav
+
+    return [[page.key, *time_page(page.file, repeat,
+                                  lambda at, page=page: at.title[0].value == i18n.t(page.title_key, "zh"))]
+            for page in nav.PAGES]
+
+
+def time_page(file: str, repeat: int, shown: Callable[[Any], bool]) -> tuple[float, float]:
+    """(cold, warm) seconds of one page with AppTest: cold after `clear_caches`, warm the best of `repeat`
+    reruns; `shown(at)` must say the page itself was rendered, after the first run and after the last."""
+    from streamlit.testing.v1 import AppTest
+
     from tests.app_helpers import APP, TIMEOUT, assert_healthy
 
-    rows = []
-    for page in nav.PAGES:
-        clear_caches()
-        start = time.perf_counter()
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        at.switch_page(page.file).run()
-        cold = time.perf_counter() - start
+    clear_caches()
+    start = time.perf_counter()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page(file).run()
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(repeat):
         assert_healthy(at)
-        assert at.title[0].value == i18n.t(page.title_key, "zh"), page.key
-        warm = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - start)
-        rows.append([page.key, cold, min(warm)])
-    return rows
+        assert shown(at), file
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+    assert_healthy(at)
+    assert shown(at), file
+    return cold, min(warm)
 
 
 def main() -> None:

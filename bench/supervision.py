@@ -19,7 +19,6 @@ import random
 import shutil
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -81,34 +80,18 @@ def child_ingest(csv_file: str) -> None:
 
 def page_times(repeat: int, unit: str | None) -> tuple[float, float]:
     """(cold, warm) seconds of the supervision page, as the office or as `unit`'s account."""
-    from streamlit.testing.v1 import AppTest
-
-    from analysis import db
     from analysis.access import User
+    from bench.pages import time_page
     from dashboard import login
-    from tests.app_helpers import APP, TIMEOUT, assert_healthy
 
     original = login.user
     if unit:
         login.user = lambda: User("bench", frozenset({"unit"}), unit=unit)
     try:
-        db.clear_caches()
-        start = time.perf_counter()
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        at.switch_page("pages/supervision.py").run()
-        cold = time.perf_counter() - start
-        assert_healthy(at)
-        assert at.title[0].value == "督导台账" and len(at.dataframe) >= 3, "the page itself was shown"
-        warm = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            at.run()
-            warm.append(time.perf_counter() - start)
-        assert_healthy(at)
-        assert at.title[0].value == "督导台账" and len(at.dataframe) >= 3, "the page itself was shown"
+        return time_page("pages/supervision.py", repeat,
+                         lambda at: at.title[0].value == "督导台账" and len(at.dataframe) >= 3)
     finally:
         login.user = original
-    return cold, min(warm)
 
 
 def main() -> None:
