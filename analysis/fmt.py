@@ -87,4 +87,9 @@ def signed_percent(value: float | None, digits: int = 1) -> str | None:
 
 def join(items, lang: str) -> str:
     """A list in running text: 甲、乙、丙 / a, b, c."""
-    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
+    return separator(lang).join(str(i) for i in items)
+
+
+def separator(lang: str) -> str:
+    """Between the items of a list in running text (SQL's `string_agg` takes it too)."""
+    return "、" if lang == "zh" else ", "

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 import i18n
-from analysis import db
+from analysis import db, fmt
 from analysis.access import User
 from analysis.labels import label, task_label, unit_names
 from domain import supervision as plan
@@ -131,10 +131,10 @@ def failed_checks(year: int, unit: str | None, lang: str) -> pd.DataFrame:
         order by c.check_order, a.role, a.unit_order""", [year, *params])
 
 
-def lagging(period: str, unit: str | None) -> pd.DataFrame:
+def lagging(period: str, unit: str | None, lang: str) -> pd.DataFrame:
     """Whom to press (督办) for month `period`: units whose monthly report is late or missing, or with a task
     blocked in their latest report; with the last month they reported, the months missed so far this year,
-    their blocked tasks and the failed checks of the year they answer for."""
+    their blocked tasks (listed as `lang` writes a list) and the failed checks of the year they answer for."""
     where, params = ("and m.unit = ?", [unit]) if unit else ("", [])
     return db.query(f"""
         with history as (
@@ -143,7 +143,7 @@ def lagging(period: str, unit: str | None) -> pd.DataFrame:
             from mart_task_compliance where period <= ? group by unit
         ),
         blocked as (
-            select unit, string_agg(task, '、' order by task) as blocked_tasks
+            select unit, string_agg(task, ? order by task) as blocked_tasks
             from mart_task_progress where progress = 'blocked' group by unit
         ),
         owned as (
@@ -157,7 +157,8 @@ def lagging(period: str, unit: str | None) -> pd.DataFrame:
         left join blocked b using (unit)
         left join owned o using (unit)
         where m.period = ? and (m.status in ('late', 'missing') or b.blocked_tasks is not null) {where}
-        order by m.status = 'missing' desc, h.months_missing desc, m.unit""", [period, period, period, period, *params])
+        order by m.status = 'missing' desc, h.months_missing desc, m.unit""",
+                    [period, period, fmt.separator(lang), period, period, *params])
 
 
 def lagging_between(first: str, last: str) -> list[str]:

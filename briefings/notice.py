@@ -74,7 +74,7 @@ def publish(period: str, lang: str, issued: date, out: Path | None = None,
             formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Every notice of `period` in `formats`, written into a new archive folder; the files, in unit order."""
     with db.pinned():
-        rows = supervision.lagging(period, None)
+        rows = supervision.lagging(period, None, lang)
         version = db.meta().version or "unknown"
         notices = [build(row, period, i, lang, issued) for i, (_, row) in enumerate(rows.iterrows(), start=1)]
     with staged((out or default_dir()) / "notices") as building:

@@ -38,7 +38,7 @@ with ui.section("sup.lagging"):
     if not months_judged:
         raise ui.Empty
     month = st.selectbox(tr("sup.lagging_month"), months_judged, key="sup_lagging_month")
-    table("sup_lagging", supervision.lagging(month, unit), period=month)
+    table("sup_lagging", supervision.lagging(month, unit, v.lang), period=month)
     if not unit and st.button(tr("sup.notice_button"), key="sup_notice"):
         with st.spinner(tr("sup.notice_writing")):
             written = notice.publish(month, v.lang, today)

@@ -146,22 +146,25 @@ def test_unit_accounts_name_a_unit_of_the_plan(accounts, capsys):
 
 # --- whom to press (督办) -----------------------------------------------------------------------------------------
 def test_lagging_units_of_a_month(env, run_cli, tmp_path):
-    """March 2024: 公安局 on time but task 3.1 blocked, 教育局 late, every other unit missing; April judged too."""
+    """March 2024: 公安局 on time but tasks 3.1 and 4.1 blocked (listed as each language writes a list), 教育局
+    late, every other unit missing; April judged too."""
     rows = ["unit,task,period,kind,reported_date,progress,problems",
             "公安局,3.1,2024-03,monthly,2024-03-20,blocked,经费未到位",
+            "公安局,4.1,2024-03,monthly,2024-03-20,blocked,人手不足",
             "教育局,2.2,2024-03,monthly,2024-03-27,in_progress,",
             "教育局,2.2,2024-04,monthly,2024-04-30,in_progress,"]
     path = tmp_path / "r.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert run_cli("ingest", "task_reports", path)[0] == 0
-    got = supervision.lagging("2024-03", None).set_index("unit")
-    assert got.loc["公安局", ["report_status", "blocked_tasks"]].tolist() == ["on_time", "3.1"]
+    got = supervision.lagging("2024-03", None, "zh").set_index("unit")
+    assert got.loc["公安局", ["report_status", "blocked_tasks"]].tolist() == ["on_time", "3.1、4.1"]
+    assert supervision.lagging("2024-03", "公安局", "en")["blocked_tasks"].tolist() == ["3.1, 4.1"]
     assert got.loc["教育局", ["report_status", "last_reported", "months_missing"]].tolist() == ["late", "2024-03", 0]
     assert got.loc["林草局", "report_status"] == "missing" and pd.isna(got.loc["林草局", "last_reported"])
     assert len(got) == len(plan.plan_units())
-    april = supervision.lagging("2024-04", "林草局")
+    april = supervision.lagging("2024-04", "林草局", "zh")
     assert april[["unit", "months_missing"]].values.tolist() == [["林草局", 2]]
-    assert supervision.lagging("2024-04", "公安局")["report_status"].tolist() == ["missing"]
+    assert supervision.lagging("2024-04", "公安局", "zh")["report_status"].tolist() == ["missing"]
 
 
 # --- the calendar --------------------------------------------------------------------------------------------------
@@ -265,7 +268,7 @@ def test_reminders_are_written_per_lagging_unit_and_read_back(demo, tmp_path):
     from briefings.archive import renderer
 
     month = supervision.judged_months(supervision.compliance(None))[1]
-    lagging = supervision.lagging(month, None)
+    lagging = supervision.lagging(month, None, "zh")
     files = notice.publish(month, "zh", date(2025, 7, 1), tmp_path, formats=("docx",))
     assert len(files) == len(lagging) > 0
     first = lagging.iloc[0]
@@ -286,7 +289,7 @@ def test_the_office_writes_the_reminders_from_the_page(demo, accounts, monkeypat
     month = at.selectbox(key="sup_lagging_month").value
     at = at.button(key="sup_notice").click().run(timeout=300)
     assert_healthy(at)
-    n = len(supervision.lagging(month, None))
+    n = len(supervision.lagging(month, None, "zh"))
     assert i18n.t("sup.notice_done", "en", n=n, folder="").split(" ")[0] in at.success[0].value
     files = [b.label for b in at.download_button if b.label.startswith("Download reminder_")]
     assert len(files) == 2 * n and all(f.endswith((".docx", ".pdf")) for f in files)
@@ -316,7 +319,7 @@ def test_a_reminder_names_its_unit_in_the_readers_language(demo):
     from briefings import notice
 
     month = supervision.judged_months(supervision.compliance(None))[1]
-    row = supervision.lagging(month, None).iloc[0]
+    row = supervision.lagging(month, None, "zh").iloc[0]
     zh = notice.build(row, month, 1, "zh", date(2025, 7, 1))
     assert zh.title == f"关于督促{row['unit']}报送{month[:4]}年{int(month[5:])}月创建工作进展情况的通知"
     assert zh.masthead.recipients == f"{row['unit']}："
