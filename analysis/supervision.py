@@ -43,13 +43,13 @@ def matrix(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     task). Units in the plan's order; tasks and units named in `lang`."""
     if rows.empty:
         return pd.DataFrame()
-    cells = rows.assign(task_name=[task_label(t, lang) for t in rows["task"]],
-                        shown=[label("progress", p, lang) for p in rows["progress"]])
-    wide = cells.pivot(index="task_name", columns="unit", values="shown").fillna("")
+    cells = rows.assign(shown=[label("progress", p, lang) for p in rows["progress"]])
+    wide = cells.pivot(index="task", columns="unit", values="shown").fillna("")
     order = [u for u in plan.plan_units() if u in wide.columns] + sorted(set(wide.columns) - set(plan.plan_units()))
-    tasks = sorted(wide.index, key=lambda name: tuple(int(p) for p in name.split(" ")[0].split(".")))
-    wide = wide.loc[tasks, order].rename(columns=dict(zip(order, unit_names(order, lang))))
-    wide = wide.reset_index().rename(columns={"task_name": "task"})
+    tasks = sorted(wide.index, key=lambda task: tuple(int(p) for p in task.split(".")))
+    wide = wide.loc[tasks, order].rename(index=lambda task: task_label(task, lang),
+                                         columns=dict(zip(order, unit_names(order, lang))))
+    wide = wide.reset_index()
     wide.columns.name = None
     return wide
 

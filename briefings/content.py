@@ -24,7 +24,7 @@ from analysis.access import WHOLE_BANNER
 from analysis.filters import Filters, quarter_end, quarter_from_index, quarter_index, quarter_start
 from analysis.labels import label, task_label, unit_names
 from briefings import as_of, charts, fonts, suppress, words
-from briefings.model import Briefing, Chart, Masthead, Section, Table, office_settings
+from briefings.model import Briefing, Chart, Masthead, Section, Table
 from briefings.period import Period
 from briefings.period import parse as parse_period
 
@@ -180,11 +180,10 @@ def _build(ctx: Ctx, issued: date, issue_no: int) -> Briefing:
 
 
 def _masthead(ctx: Ctx, issued: date, issue_no: int, annex: list[Table]) -> Masthead:
-    """版头 and 版记: the office's, to the recipients of the setting `briefing_recipients_*`."""
+    """版头 and 版记: the office's, to the recipients of its setting `briefing_recipients_*`."""
     zh = ctx.lang == "zh"
     return Masthead.of_office(
         ctx.lang, number=ctx.t("masthead_number", n=issue_no),
-        recipients=office_settings(ctx.lang)["recipients"],
         lead=ctx.t("lead", period=ctx.period.text(ctx.lang)), day=ctx.day(issued),
         attachments=[t.title.split("　" if zh else ". ", 1)[-1] for t in annex])
 

@@ -51,17 +51,18 @@ class Masthead:
     printed_on: str                 # … and the day (right): "2024年10月8日印发"
 
     @classmethod
-    def of_office(cls, lang: str, *, number: str, recipients: str, lead: str, day: str,
+    def of_office(cls, lang: str, *, number: str, lead: str, day: str, recipients: str | None = None,
                   attachments: list[str] | None = None) -> Masthead:
-        """The office's 版头 and 版记 (settings `briefing_masthead_*`, `briefing_cc_*`, `briefing_printer_*` of
-        `lang`) around one issue's own number, 主送 (`recipients`, the colon added), lead and day of issue."""
+        """The office's 版头 and 版记 (settings `briefing_*` of `lang`) around one issue's own number, lead and day
+        of issue; 主送 is `recipients` if given, else the office's (the colon added)."""
         import i18n
 
         office = office_settings(lang)
         zh = lang == "zh"
-        return cls(name=office["masthead"], number=number, recipients=recipients + ("：" if zh else ": "),
+        colon = "：" if zh else ": "
+        return cls(name=office["masthead"], number=number, recipients=(recipients or office["recipients"]) + colon,
                    lead=lead, attachments=attachments or [],
-                   cc=i18n.t("brief.cc_label", lang) + ("：" if zh else ": ") + office["cc"] + ("。" if zh else "."),
+                   cc=i18n.t("brief.cc_label", lang) + colon + office["cc"] + ("。" if zh else "."),
                    printer=office["printer"], printed_on=i18n.t("brief.printed", lang, day=day))
 
 
