@@ -97,7 +97,6 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
             result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, source_name,
                                                                                       result.sha256)))
         else:
-            validate.preload()      # the GX import overlaps DuckDB's reading and normalising
             _load_file(con, source, path, result, today, key, snapshot_date, stage)
             if result.status == "loaded":
                 done.add(result.sha256)
@@ -126,6 +125,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
         if raw.ignored:
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
         stage("normalise")
+        validate.preload()  # not before the file's scan: Python and the import, both holding the GIL, took 10×
         with read.scanning():
             normalise.build(con, source, raw.present, today, key, snapshot_date)
         read.number(con, raw, "norm_unnumbered", "norm")

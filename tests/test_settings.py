@@ -64,3 +64,16 @@ def test_the_marts_read_every_setting_as_its_value_with_the_type_a_parameter_bin
         got, got_type, bound_type = con.execute(f"select getvariable('{name}'), typeof(getvariable('{name}')), "
                                                 "typeof(?)", [value]).fetchone()
         assert (got, got_type) == (value, bound_type), name
+
+
+def test_a_rebuild_sets_every_variable_a_mart_reads():
+    """A rebuild sets only the settings the marts name (`warehouse.mart_variables`); an unset variable would
+    read as null, so every `getvariable` of a mart must be one the pattern finds, and each a setting."""
+    import warehouse
+
+    texts = warehouse.mart_sql()
+    calls = sum(sql.lower().count("getvariable") for sql in texts.values())
+    found = sum(len(warehouse.VARIABLE.findall(sql)) for sql in texts.values())
+    assert calls == found > 0
+    assert warehouse.mart_variables(texts) <= set(config.registry())
+    assert {"staff_ratio_base", "level_history_quarters"} <= warehouse.mart_variables(texts)

@@ -15,7 +15,7 @@ import queue
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
@@ -373,14 +373,24 @@ def store_settings(con: duckdb.DuckDBPyConnection) -> None:
     values = {name: config.get(name) for name in config.registry()}
     con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
                 "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
-    set_variables(con)
+    set_variables(con, mart_variables())
 
 
-def set_variables(con: duckdb.DuckDBPyConnection) -> None:
-    """The settings as SQL variables of this connection, read by the marts with `getvariable`: one string of
-    statements with typed literals (a parameterised statement per setting cost 30 ms a connection, and a
-    rebuild sets them on three)."""
-    literals = {name: _literal(config.get(name)) for name in config.registry()}
+VARIABLE = re.compile(r"getvariable\(\s*'(\w+)'\s*\)")
+
+
+def mart_variables(texts: dict[Path, str] | None = None) -> set[str]:
+    """The settings the marts read with `getvariable` and the setting's name in single quotes
+    (tests/test_settings.py checks that every `getvariable` of a mart is written so)."""
+    return {name for sql in (texts or mart_sql()).values() for name in VARIABLE.findall(sql)}
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> None:
+    """The settings (all, or `names`) as SQL variables of this connection, read by the marts with
+    `getvariable`: one string of statements with typed literals. Parsing it costs about 0.25 ms a setting, and
+    a rebuild sets them on three connections, hence only those the marts read."""
+    names = config.registry() if names is None else names
+    literals = {name: _literal(config.get(name)) for name in names}
     con.execute("; ".join(f"set variable {name} = {sql}" for name, sql in literals.items() if sql is not None))
 
 
@@ -411,10 +421,12 @@ def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> 
     """Run every mart file, at most `workers` at a time, once every mart it depends on is committed; each on one
     of `workers` cursors (a connection of its own, with the settings as its variables), made here and lent to
     one build at a time."""
+    texts = mart_sql()
+    variables = mart_variables(texts)
     cursors = [con.cursor() for _ in range(workers)]
     idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
     for cursor in cursors:
-        set_variables(cursor)
+        set_variables(cursor, variables)
         idle.put(cursor)
 
     def build(sql_file: Path) -> None:
@@ -424,7 +436,6 @@ def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> 
         finally:
             idle.put(cursor)
 
-    texts = mart_sql()
     waiting = mart_dependencies(texts)
     first = _critical_first(waiting)
     running: dict[Future, Path] = {}
