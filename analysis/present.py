@@ -44,7 +44,8 @@ def _with_dash(column: pd.Series, lang: str) -> pd.Series:
     dates then read as the reader writes them (2024年3月5日)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.Series([fmt.day(v, lang) for v in column], index=column.index)
-    if column.dropna().map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+    given = column.dropna()
+    if len(given) and given.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
         return pd.to_numeric(column)        # numbers held as objects stay numbers (formatted as numbers)
     return column.astype(object).where(column.notna(), fmt.DASH)
 

@@ -38,7 +38,8 @@ def six_zero_checks(year: int, scope: Scope) -> pd.DataFrame:
     """Every check of every target: value, rule, result and evidence."""
     _banner_only(scope)
     return db.query("""
-        select target, "check", description_zh, description_en, value, operator, threshold, result, evidence,
+        select target, "check", description_zh, description_en, value, operator, threshold, result, evidence_zh,
+               evidence_en,
                clause, clause_text, task, as_of
         from mart_six_zero_checks where year = ? order by check_order""", [year])
 

@@ -157,7 +157,7 @@ def target_card(target, checks: pd.DataFrame, lang_: str, context: CardContext) 
             st.button(tr("rules.to_quality"), key=f"quality_{target.target}", icon=":material/fact_check:",
                       on_click=_go_to, args=("quality",))
     with st.expander(tr("ov.checks")):
-        view = checks.assign(description=checks[f"description_{lang_}"],
+        view = checks.assign(description=checks[f"description_{lang_}"], evidence=checks[f"evidence_{lang_}"],
                              rule=[f"{o} {fmt.number(t, 1 if t % 1 else 0)}" for o, t in zip(checks["operator"], checks["threshold"])])
         st.dataframe(visible_checks(view, lang_), hide_index=True, key=f"checks_{target.target}")
         if target.target == "zero_loss_of_control" and context.staff is not None:
@@ -169,7 +169,7 @@ def staff_bases(staff: pd.Series, lang_: str) -> str:
     """Users per case worker on the three bases, and the one the setting judges on."""
     return tr("rules.staff_bases", existing=fmt.number(staff["existing"], 1),
               registered=fmt.number(staff["registered"], 1), community=fmt.number(staff["community"], 1),
-              base=tr(f"rules.base.{staff['base']}"))
+              base=label("staff_ratio_base", staff["base"], lang_))
 
 
 def _supervise(target, checks: pd.DataFrame, supervision: pd.DataFrame, lang_: str) -> None:

@@ -3,6 +3,7 @@ Aggregates only: no person appears on this page."""
 import streamlit as st
 
 from analysis import fmt, registry
+from analysis.labels import label
 from dashboard import ui
 from dashboard.charts import Chart, show, table
 from dashboard.text import tr
@@ -29,7 +30,7 @@ with ui.section("reg.headline"):
     for column, rate in zip(c[:3], ("face_check_rate", "info_verified_rate", "community_execution_rate")):
         ui.metric(column, tr(f"col.{rate}"), fmt.percent(now[rate]), ui.points(now[rate], prev.get(rate)))
     ui.metric(c[3], tr("col.users_per_case_worker"), fmt.number(now["users_per_case_worker"], 1),
-              help=tr("reg.staff_help_base", base=tr(f"rules.base.{registry.staff_ratio_base()}")))
+              help=tr("reg.staff_help_base", base=label("staff_ratio_base", registry.staff_ratio_base(), lang)))
 
 if now is None:
     ui.sources("registry")

@@ -76,6 +76,15 @@ def test_a_missing_value_is_a_dash_in_every_download_not_empty_or_nan():
     assert [v for v, _ in sheet_rows(frame)[2]] == ["—"] * 4
 
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_text_column_missing_everywhere_is_dashes_on_the_page_not_nan(lang):
+    """A column of text with no value in any row (a target whose checks have no evidence yet) reads "—" in each
+    row, as a column with some values does; it is not taken for a column of numbers."""
+    shown = present(pd.DataFrame({"evidence": [None, None], "evidence_some": ["2024-12-31: 1", None]}), lang)
+    assert shown.iloc[:, 0].tolist() == ["—", "—"]
+    assert shown.iloc[:, 1].tolist() == ["2024-12-31: 1", "—"]
+
 def test_downloads_keep_numbers_and_chinese_readable_by_excel():
     frame = pd.DataFrame({"苏木镇": ["乌拉山镇", "先锋镇"], "案事件数": [3, 1], "负荷": [1.25, -0.5]})
     assert pd.read_excel(io.BytesIO(downloads.to_xlsx(frame))).equals(frame)

@@ -157,9 +157,9 @@ def test_six_zero_board_overview_township_table_and_briefing_agree_with_the_mart
 
 
 # --- a year in progress is compared on the same period ------------------------------------------------------
-def check(demo, year: int, name: str) -> tuple[float | None, str, str]:
-    (row,) = demo.query('select value, result, evidence from mart_six_zero_checks where year = ? and "check" = ?',
-                        [year, name])
+def check(demo, year: int, name: str) -> tuple[float | None, str, str, str]:
+    (row,) = demo.query('select value, result, evidence_zh, evidence_en from mart_six_zero_checks '
+                        'where year = ? and "check" = ?', [year, name])
     return row
 
 
@@ -168,18 +168,20 @@ def test_budget_growth_of_a_year_in_progress_compares_first_half_with_first_half
     h1 = dict(demo_build.query("select period, value from fact_indicators where indicator = 'budget_wan_yuan' "
                                 "and period in ('2024H1', '2025H1', '2024')"))
     assert h1["2024"] > h1["2025H1"] > h1["2024H1"], "the demo's 2025 half is below 2024's whole year"
-    value, result, evidence = check(demo_build, 2025, "budget_growth")
+    value, result, zh, en = check(demo_build, 2025, "budget_growth")
     assert value == pytest.approx(h1["2025H1"] - h1["2024H1"])
     assert result == "pass"
-    assert "2025H1" in evidence and "2024H1" in evidence and str(h1["2024"]) not in evidence
+    for evidence in (zh, en):
+        assert "2025H1" in evidence and "2024H1" in evidence and str(h1["2024"]) not in evidence
 
 
 def test_a_whole_year_budget_is_compared_with_the_previous_whole_year(demo_build):
-    value, result, evidence = check(demo_build, 2024, "budget_growth")
+    value, result, zh, en = check(demo_build, 2024, "budget_growth")
     budget = dict(demo_build.query("select period, value from fact_indicators "
                                     "where indicator = 'budget_wan_yuan' and period in ('2023', '2024')"))
     assert value == pytest.approx(budget["2024"] - budget["2023"])
-    assert evidence == f"{budget['2024']} (2024) vs {budget['2023']} (2023)"
+    assert en == f"{budget['2024']} (2024) vs {budget['2023']} (2023)"
+    assert zh == f"{budget['2024']}（2024）对比 {budget['2023']}（2023）"
 
 
 def test_awareness_rate_of_a_year_in_progress_is_set_beside_the_previous_first_half(demo_build):
@@ -198,13 +200,13 @@ def test_outflow_three_year_average_of_a_year_in_progress_compares_january_to_ju
     by_year = dict(demo_build.query(
         "select year(filed_date)::integer, coalesce(sum(outflow_suspects) filter (where month(filed_date) <= 6), 0) "
         "from fact_cases group by 1"))
-    value, result, evidence = check(demo_build, 2025, "outflow_3y_drop")
+    value, result, zh, en = check(demo_build, 2025, "outflow_3y_drop")
     now = sum(by_year[y] for y in (2023, 2024, 2025)) / 3
     before = sum(by_year[y] for y in (2022, 2023, 2024)) / 3
     assert value == pytest.approx(100 * (now - before) / before)
-    assert "各年1–6月" in evidence and "01-01–06-30 each year" in evidence
-    _, _, whole = check(demo_build, 2024, "outflow_3y_drop")
-    assert "各年1–12月" in whole
+    assert zh.endswith("年），各年1–6月") and en.endswith("), 01-01–06-30 each year")
+    _, _, whole_zh, whole_en = check(demo_build, 2024, "outflow_3y_drop")
+    assert whole_zh.endswith("各年1–12月") and whole_en.endswith("01-01–12-31 each year")
 
 
 # --- a blank registry column is "—" and no_data everywhere, never 0 % nor a pass -------------------------
@@ -247,7 +249,21 @@ def test_registry_rates_on_the_page_equal_the_marts_for_a_whole_year(live):
     assert metric(at, "col.users_per_case_worker", "en") == fmt.number(per_worker, 1)
     (base,), = live.query("select value from ref_settings where setting = 'staff_ratio_base'")
     shown = next(m for m in at.metric if m.label == i18n.t("col.users_per_case_worker", "en"))
-    assert shown.help == i18n.t("reg.staff_help_base", "en", base=i18n.t(f"rules.base.{base}", "en"))
+    assert shown.help == i18n.t("reg.staff_help_base", "en", base=label("staff_ratio_base", base, "en"))
     assert base == "existing" and per_worker == pytest.approx(
         live.query("select existing_users / case_workers from mart_registry_township where township_code = ? "
                    "and snapshot_date = '2024-12-31'", [BANNER])[0][0])
+
+
+def test_every_check_states_its_evidence_in_the_readers_language(demo_build):
+    """Each language's evidence has the other's words nowhere: no Chinese in the English (but a source the
+    office's extract names in Chinese, quoted as given) and none of the English connectives in the Chinese."""
+    rows = demo_build.query("select evidence_zh, evidence_en from mart_six_zero_checks "
+                            "where evidence_zh is not null or evidence_en is not null")
+    sources = [s for (s,) in demo_build.query("select distinct source from fact_indicators where source is not null")]
+    assert len(rows) > 100 and sources
+    for zh, en in rows:
+        assert (zh is None) == (en is None), (zh, en)
+        quoted = re.sub("|".join(map(re.escape, sorted(sources, key=len, reverse=True))), "", en)
+        assert not re.search(r"[\u4e00-\u9fff]", quoted), en
+        assert not re.search(r"\b(at|vs|period|average|blank|users|workers|newly|suspects|hair|yr)\b", zh), zh

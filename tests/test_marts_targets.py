@@ -83,7 +83,9 @@ def test_township_listing_line_more_than_60(env, tmp_path, existing):
     z = target(YEAR, "zero_space")
     assert ("township_listing" in z["failed_checks"]) is listed
     if listed:
-        assert z["status"] == "not_met" and SEAT in c["evidence"]
+        seat_name = domain.labels("township")[SEAT]
+        assert z["status"] == "not_met" and f"{seat_name.zh} {existing} 人" in c["evidence_zh"]
+        assert f"{seat_name.en} {existing}" in c["evidence_en"]
         tasks, leads = tasks_of(*z["failed_checks"])     # each failed check's own task (6.1, 6.2 here)
         assert z["plan_tasks"] == tasks and set(z["lead_units"]) == leads
 
@@ -125,7 +127,8 @@ def test_out_of_control_in_any_snapshot_of_the_year_counts(env, tmp_path):
     assert one("select out_of_control from mart_registry_township where township_code = ? and snapshot_date = ?",
                [BANNER, END])["out_of_control"] == 0
     c = check(YEAR, "out_of_control")
-    assert (c["value"], c["result"]) == (1, "fail") and mid.isoformat() in c["evidence"]
+    assert (c["value"], c["result"]) == (1, "fail")
+    assert f"{mid.isoformat()}：1 人" == c["evidence_zh"] and f"{mid.isoformat()}: 1" == c["evidence_en"]
 
 
 @pytest.mark.parametrize("unchecked, unverified, failed", [(0, 0, []),
@@ -351,8 +354,10 @@ def test_a_substance_rising_significantly_fails_zero_space(env, tmp_path):
     assert trends["ketamine"] == "rising" and trends["methamphetamine"] == "plateau"
     assert trends["caffeine"] == "rising"
     c = check(YEAR, "no_rising_substance")
-    assert (c["value"], c["result"]) == (1, "fail") and "ketamine" in c["evidence"]
-    assert "caffeine" not in c["evidence"]
+    names = domain.labels("substance")
+    assert (c["value"], c["result"]) == (1, "fail")
+    assert c["evidence_zh"].startswith(names["ketamine"].zh + " 年均 +") and c["evidence_en"].startswith("Ketamine +")
+    assert names["caffeine"].zh not in c["evidence_zh"] and names["caffeine"].en not in c["evidence_en"]
 
 
 def test_six_zero_year_is_provisional_until_the_data_reach_its_end(env, tmp_path):

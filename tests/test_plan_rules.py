@@ -108,7 +108,8 @@ def test_禁毒经费_常态增长机制_a_half_year_beside_the_same_half(env, b
         fact_indicators=earlier + indicators(f"{YEAR}H1", budget_wan_yuan=now_h1))
     c = check(YEAR, "budget_growth")
     assert c["result"] == result
-    assert c["evidence"] == f"{float(now_h1)} ({YEAR}H1) vs " + (f"{float(before_h1)} ({YEAR - 1}H1)" if before_h1 else "—")
+    assert c["evidence_en"] == f"{float(now_h1)} ({YEAR}H1) vs " + (f"{float(before_h1)} ({YEAR - 1}H1)" if before_h1 else "—")
+    assert c["evidence_zh"] == f"{float(now_h1)}（{YEAR}H1）对比 " + (f"{float(before_h1)}（{YEAR - 1}H1）" if before_h1 else "—")
 
 
 # --- 零死角 ---------------------------------------------------------------------------------------------
@@ -224,7 +225,10 @@ def test_专职工作人员与辖区登记在册吸毒人员数量之比不少�
     put(fact_registry=registry, fact_cases=[CLOSE])
     c = check(YEAR, "users_per_case_worker")
     assert (c["value"], c["result"]) == ({"existing": 20, "registered": 30, "community": 5}[base], result)
-    assert "existing 20" in c["evidence"] and "registered 30" in c["evidence"] and "community 5" in c["evidence"]
+    assert "existing 20" in c["evidence_en"] and "registered 30" in c["evidence_en"] and "community 5" in c["evidence_en"]
+    assert c["evidence_en"].startswith(domain.labels("staff_ratio_base")[base].en + ": ")
+    assert "现有吸毒人员 20" in c["evidence_zh"] and "在册人员 30" in c["evidence_zh"] and "社区戒毒康复人员 5" in c["evidence_zh"]
+    assert c["evidence_zh"].startswith(domain.labels("staff_ratio_base")[base].zh + "口径：")
 
 
 def test_blank_optional_registry_columns_are_no_data_not_0_percent(env):
@@ -332,7 +336,7 @@ def test_target_card_shows_the_plans_words_as_of_quarantine_and_whom_to_supervis
     """The overview's cards: each check beside the plan's own words, the as-of date, the quarantined row that
     could change 零容忍, the staff ratio on all three bases, and a failed check's own task with its units."""
     from analysis import fmt
-    from analysis.labels import task_label, unit_names
+    from analysis.labels import label, task_label, unit_names
     from tests.app_helpers import open_page, texts
 
     put(fact_registry=[person(0, END, face_check=None), person(1, END)], fact_cases=[CLOSE],
@@ -353,12 +357,16 @@ def test_target_card_shows_the_plans_words_as_of_quarantine_and_whom_to_supervis
     assert lang == "zh" or not re.search(r"[\u4e00-\u9fff]", supervise)     # no Chinese name left in English
     # two existing (and registered) users, none in community, one case worker; judged on the default base
     assert i18n_t("rules.staff_bases", lang, existing=fmt.number(2.0, 1), registered=fmt.number(2.0, 1),
-                  community=fmt.number(0.0, 1), base=i18n_t("rules.base.existing", lang)) in shown
+                  community=fmt.number(0.0, 1), base=label("staff_ratio_base", "existing", lang)) in shown
     tables = [d.value for d in at.dataframe]
     words = [t for t in tables if i18n_t("col.clause_text", lang) in t.columns]
     quoted = {w for t in words for w in t[i18n_t("col.clause_text", lang)]}
     assert "切实达到登记在册吸毒人员信息准确率100%,见面核查率100%" in quoted
     assert "巩固毒品原植物“零种植、零产量”成果" in quoted
+    evidence = [v for t in tables if i18n_t("col.evidence", lang) in t.columns for v in t[i18n_t("col.evidence", lang)]]
+    face_check = {"zh": f"1 / 2（{END.isoformat()}）", "en": f"1 / 2 at {END.isoformat()}"}[lang]
+    assert face_check in evidence                                        # one of two seen, in the reader's words
+    assert lang == "zh" or not any(re.search(r"[\u4e00-\u9fff]", v) for v in evidence)
 
 
 def i18n_t(key: str, lang: str, **values: object) -> str:

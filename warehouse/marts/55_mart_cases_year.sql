@@ -15,8 +15,8 @@
 --   the same period as Y (1 January to period_end's day): a year in progress is never set beside whole years;
 -- outflow_3y_avg_previous: the same mean over Y−3..Y−1 (same period);
 -- outflow_3y_change_pct: the first against the second, in percent (null when the earlier mean is 0).
--- compared_days: the days of each year every comparison here covers, for evidence text ("各年1–6月 / 01-01–06-30
---   each year"; whole months as 1–M月, else to the day).
+-- compared_days_zh, compared_days_en: the days of each year every comparison here covers, for evidence text
+--   ("各年1–6月", "01-01–06-30 each year"; in Chinese whole months as 1–M月, else to the day).
 create or replace table mart_cases_year as
 with cases as (
     select
@@ -180,7 +180,8 @@ select
     case
         when period_end = last_day(period_end) then '各年1–' || month(period_end) || '月'
         else '各年1月1日–' || month(period_end) || '月' || day(period_end) || '日'
-    end || ' / ' || strftime(period_end, '01-01–%m-%d') || ' each year' as compared_days,
+    end as compared_days_zh,
+    strftime(period_end, '01-01–%m-%d') || ' each year' as compared_days_en,
     case
         when outflow_3y_avg_previous > 0
             then 100.0 * (outflow_3y_avg - outflow_3y_avg_previous) / outflow_3y_avg_previous

@@ -81,7 +81,7 @@ registry_years as (
 ),
 
 cases as (
-    select * from mart_cases_year
+    select *, compared_days_zh || ' / ' || compared_days_en as compared_days from mart_cases_year
 ),
 
 years as (

@@ -132,12 +132,14 @@ minors as (
     left join minor_positive using (year)
 ),
 
-inputs as (
+inputs as (   -- one row per year, input and scope: its value and the evidence, worded in Chinese and in English
     select year, 'indicator:' || indicator as input, 'banner' as scope, value, false as forced_pass,
-           'period ' || period || coalesce(', ' || source, '') as evidence, as_of, true as can_wait
+           '期间 ' || period || coalesce('，来源：' || source, '') as evidence_zh,
+           'period ' || period || coalesce(', source: ' || source, '') as evidence_en, as_of, true as can_wait
     from indicator_values
     union all
     select year, 'indicator:budget_wan_yuan_vs_previous', 'banner', value - previous_value, false,
+           value || '（' || period || '）对比 ' || coalesce(previous_value || '（' || previous_period || '）', '—'),
            value || ' (' || period || ') vs ' || coalesce(previous_value || ' (' || previous_period || ')', '—'),
            as_of, true
     from indicator_values
@@ -145,36 +147,47 @@ inputs as (
     union all
     select year, 'indicator:volunteers_share', 'banner',
            100.0 * value / getvariable('banner_population'), false,
+           '志愿者 ' || value::bigint || ' 人 / 常住人口 ' || getvariable('banner_population') || ' 人',
            value::bigint || ' volunteers / ' || getvariable('banner_population') || ' residents', as_of, true
     from indicator_values
     where indicator = 'volunteers'
     union all
     select five.year, 'event:' || five.event, 'banner', case when five.has_data then five.count end, false,
-           array_to_string(five.evidence, ', '), coalesce(cases.period_end, years.year_as_of), true
+           array_to_string(list_transform(five.evidence, lambda e: case when e = 'registry' then '吸毒人员登记'
+                                                                    else replace(e, 'hair:', '毛发样本 ') end), '、'),
+           array_to_string(list_transform(five.evidence, lambda e: replace(e, 'hair:', 'hair sample ')), ', '),
+           coalesce(cases.period_end, years.year_as_of), true
     from mart_five_never as five
     join years using (year)
     left join mart_cases_year as cases using (year)
     union all
     select year, 'cases:target_cases_vs_previous', 'banner', target_cases - previous_target_cases, false,
+           target_cases || '（' || year || '年）对比 ' || previous_target_cases || '（' || (year - 1) || '年），'
+               || compared_days_zh,
            target_cases || ' (' || year || ') vs ' || previous_target_cases || ' (' || (year - 1) || '), '
-               || compared_days,
+               || compared_days_en,
            period_end, true
     from mart_cases_year
     union all
     select year, 'cases:outflow_3y_change_pct', 'banner', outflow_3y_change_pct,
            outflow_3y_avg = 0 and outflow_3y_avg_previous = 0,
+           '三年平均 ' || round(outflow_3y_avg, 2) || '（' || (year - 2) || '–' || year || '年）对比 '
+               || round(outflow_3y_avg_previous, 2) || '（' || (year - 3) || '–' || (year - 1) || '年），'
+               || compared_days_zh,
            'average ' || round(outflow_3y_avg, 2) || ' (' || (year - 2) || '–' || year || ') vs '
                || round(outflow_3y_avg_previous, 2) || ' (' || (year - 3) || '–' || (year - 1) || '), '
-               || compared_days,
+               || compared_days_en,
            period_end, true
     from mart_cases_year
     union all
     select year, 'cases:cultivation_cases', 'banner', cultivation_cases, false,
-           array_to_string(cultivation_case_ids, ', '), period_end, true
+           array_to_string(cultivation_case_ids, '、'), array_to_string(cultivation_case_ids, ', '), period_end, true
     from mart_cases_year
     union all
     select year, 'minors:involvement', 'banner',
            case when has_data then newly_found + minor_suspects + hair_positive end, false,
+           '新发现 ' || newly_found || ' 人，涉案嫌疑人 ' || coalesce(minor_suspects, 0) || ' 人，毛发阳性 '
+               || hair_positive || ' 份',
            'newly found ' || newly_found || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
            period_end, true
     from minors
@@ -187,7 +200,14 @@ inputs as (
                else 100.0 * registry.employment_support / registry.community_ordered
            end, false,
            case
-               when indicator.value is not null then 'period ' || indicator.period || coalesce(', ' || indicator.source, '')
+               when indicator.value is not null
+                   then '期间 ' || indicator.period || coalesce('，来源：' || indicator.source, '')
+               else registry.employment_support || ' / ' || registry.community_ordered
+                   || '（' || registry.snapshot_date || '）'
+           end,
+           case
+               when indicator.value is not null
+                   then 'period ' || indicator.period || coalesce(', source: ' || indicator.source, '')
                else registry.employment_support || ' / ' || registry.community_ordered || ' at ' || registry.snapshot_date
            end,
            coalesce(indicator.as_of, registry.snapshot_date), true
@@ -197,6 +217,8 @@ inputs as (
     left join at_year_end as registry on registry.year = years.year and registry.township_code = '150823'
     union all
     select year, 'registry:out_of_control', 'banner', max(out_of_control), false,
+           coalesce(string_agg(strftime(snapshot_date, '%Y-%m-%d') || '：' || out_of_control || ' 人', '、'
+                               order by snapshot_date) filter (where out_of_control > 0), ''),
            coalesce(string_agg(strftime(snapshot_date, '%Y-%m-%d') || ': ' || out_of_control, ', '
                                order by snapshot_date) filter (where out_of_control > 0), ''),
            max(snapshot_date), true
@@ -204,37 +226,54 @@ inputs as (
     group by year
     union all
     select year, 'registry:face_check_rate', 'banner', face_check_input, false,
+           case when face_check_recorded then face_checked || ' / ' || at_large else '未填写' end
+               || '（' || snapshot_date || '）',
            case when face_check_recorded then face_checked || ' / ' || at_large else 'blank' end || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:info_verified_rate', 'banner', info_verified_input, false,
+           case when info_verified_recorded then info_verified || ' / ' || at_large else '未填写' end
+               || '（' || snapshot_date || '）',
            case when info_verified_recorded then info_verified || ' / ' || at_large else 'blank' end
                || ' at ' || snapshot_date,
            snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:users_per_case_worker', 'banner', users_per_case_worker_input, false,
-           getvariable('staff_ratio_base') || ': ' || staff_ratio_users || ' users / ' || case_workers
+           coalesce(base.zh, base_code.code) || '口径：' || staff_ratio_users || ' 人 / 专职人员 ' || case_workers || ' 名（' || snapshot_date
+               || '；现有吸毒人员 ' || coalesce(round(users_per_case_worker_existing, 1)::varchar, '—')
+               || '，在册人员 ' || coalesce(round(users_per_case_worker_registered, 1)::varchar, '—')
+               || '，社区戒毒康复人员 ' || coalesce(round(users_per_case_worker_community, 1)::varchar, '—') || '）',
+           coalesce(base.en, base_code.code) || ': ' || staff_ratio_users || ' users / ' || case_workers
                || ' workers at ' || snapshot_date
                || ' (existing ' || coalesce(round(users_per_case_worker_existing, 1)::varchar, '—')
                || ', registered ' || coalesce(round(users_per_case_worker_registered, 1)::varchar, '—')
                || ', community ' || coalesce(round(users_per_case_worker_community, 1)::varchar, '—') || ')',
            snapshot_date, true
-    from at_year_end where township_code = '150823'
+    from at_year_end
+    cross join (select getvariable('staff_ratio_base') as code) as base_code
+    left join ref_labels as base on base.kind = 'staff_ratio_base' and base.code = base_code.code
+    where township_code = '150823'
     union all
     select year, 'registry:existing_users', 'banner', existing_users, false,
-           existing_users || ' at ' || snapshot_date, snapshot_date, true
+           existing_users || ' 人（' || snapshot_date || '）', existing_users || ' at ' || snapshot_date,
+           snapshot_date, true
     from at_year_end where township_code = '150823'
     union all
     select year, 'registry:existing_users', 'township', max(existing_users), false,
-           coalesce(string_agg(township_code || ': ' || existing_users, ', ' order by township_code)
+           coalesce(string_agg(coalesce(township.zh, township_code) || ' ' || existing_users || ' 人', '、' order by township_code)
+                        filter (where over_listing_threshold), ''),
+           coalesce(string_agg(coalesce(township.en, township_code) || ' ' || existing_users, ', ' order by township_code)
                         filter (where over_listing_threshold), ''),
            max(snapshot_date), true
-    from at_year_end where township_code <> '150823'
+    from at_year_end
+    left join ref_labels as township on township.kind = 'township' and township.code = at_year_end.township_code
+    where township_code <> '150823'
     group by year
     union all
     select years.year, 'coverage:wastewater_quarters', 'banner', count(distinct ww.quarter), false,
+           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1)),
            string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1)),
            max(ww.quarter_end), count(distinct ww.quarter) filter (where right(ww.quarter, 1)::integer <= years.quarters_due)
                                 = years.quarters_due
@@ -246,6 +285,7 @@ inputs as (
     union all
     select years.year, 'coverage:hair_quarters', 'banner', count(distinct hair.quarter), false,
            string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1)),
+           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1)),
            max(hair.last_test), count(distinct hair.quarter) filter (where right(hair.quarter, 1)::integer <= years.quarters_due)
                                 = years.quarters_due
     from years
@@ -254,10 +294,13 @@ inputs as (
     group by years.year, years.quarters_due
     union all
     select year, 'wastewater:rising_substances', 'banner', count(*) filter (where trend_class = 'rising'), false,
-           coalesce(string_agg(substance || ' +' || round(change_pct_per_year)::integer || '%/yr', ', ' order by substance)
-                        filter (where trend_class = 'rising'), ''),
+           coalesce(string_agg(coalesce(substance.zh, trends.substance) || ' 年均 +' || round(change_pct_per_year)::integer || '%', '、'
+                               order by trends.substance) filter (where trend_class = 'rising'), ''),
+           coalesce(string_agg(coalesce(substance.en, trends.substance) || ' +' || round(change_pct_per_year)::integer || '%/yr', ', '
+                               order by trends.substance) filter (where trend_class = 'rising'), ''),
            max(last_day(make_date(year, right(quarter, 1)::integer * 3, 1))), true
-    from wastewater_trends
+    from wastewater_trends as trends
+    left join ref_labels as substance on substance.kind = 'substance' and substance.code = trends.substance
     group by year
 ),
 
@@ -274,7 +317,8 @@ evaluated as (
         years.in_progress,
         targets.*,
         inputs.value::double as value,
-        inputs.evidence,
+        inputs.evidence_zh,
+        inputs.evidence_en,
         inputs.as_of,
         case
             when inputs.forced_pass then 'pass'
@@ -303,7 +347,8 @@ final as (
         threshold,
         value,
         result,
-        nullif(evidence, '') as evidence,
+        nullif(evidence_zh, '') as evidence_zh,
+        nullif(evidence_en, '') as evidence_en,
         as_of::date as as_of,
         in_progress,
         owners.task,

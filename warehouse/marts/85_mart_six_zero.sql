@@ -38,7 +38,7 @@ rolled as (
         coalesce(list("check" order by check_order) filter (where result = 'pending'), []::varchar[])
             as pending_checks,
         list({'check': "check", 'result': result, 'value': value, 'operator': operator,
-              'threshold': threshold, 'evidence': evidence, 'task': task, 'clause_text': clause_text}
+              'threshold': threshold, 'evidence_zh': evidence_zh, 'evidence_en': evidence_en, 'task': task, 'clause_text': clause_text}
              order by check_order) as checks,
         max(as_of) as as_of,
         bool_or(in_progress) as provisional,
