@@ -44,10 +44,12 @@ system-deps:
 	$(call apt,$(have_briefing_deps) && command -v chromium >/dev/null && command -v pdftoppm >/dev/null,\
 	  $(BRIEFING_PACKAGES) $(TEST_PACKAGES) chromium)
 
-## The demo warehouse: synthetic extracts for 2021 to mid-2025 into $(DATA_DIR)/landing, then loaded.
+## The demo warehouse: synthetic extracts for 2021 to mid-2025 into $(DATA_DIR)/landing, then loaded. A warehouse
+## already there is rebuilt if an earlier version of the program computed its marts.
 demo-warehouse: install
 	@if [ ! -f "$(WAREHOUSE_PATH)" ]; then \
-	  $(BIN)/python -m pipelines demo && $(BIN)/python -m pipelines run || [ $$? = 1 ]; fi
+	  $(BIN)/python -m pipelines demo && $(BIN)/python -m pipelines run || [ $$? = 1 ]; \
+	else $(BIN)/python -m pipelines rebuild --if-outdated; fi
 
 run: demo-warehouse
 	-@$(MAKE) --no-print-directory briefing-deps   # the app runs without them; its briefings need them

@@ -222,6 +222,16 @@ def meta() -> Meta:
     return Meta(rows.get("version"), rows.get("published_at"))
 
 
+def marts_outdated() -> bool:
+    """Whether the live version's marts were computed by an earlier version of the program (their SQL files
+    differ from these: `warehouse.marts_outdated`)."""
+    cur = cursor(identity())
+    try:
+        return warehouse.marts_outdated(cur)
+    finally:
+        cur.close()
+
+
 def clear_caches() -> None:
     """Forget every cached connection and result (the benchmark's cold start)."""
     for kept in (_RESULTS, _RELATIONS, _CONNECTIONS):

@@ -68,8 +68,11 @@ def page(key: str) -> View:
 
 
 def as_of() -> None:
+    """The version on show, and a warning when an earlier version of the program computed its marts."""
     m = db.meta()
     st.caption(tr("frame.as_of", when=fmt.moment(m.published_at, lang()), version=m.version or "—"))
+    if db.marts_outdated():
+        st.warning(tr("state.marts_outdated"), icon=":material/update:")
 
 
 def nonempty(frame: pd.DataFrame) -> pd.DataFrame:

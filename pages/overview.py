@@ -51,11 +51,13 @@ with ui.section("ov.six_zero"):
 with ui.section("ov.five_never"):
     five = ui.nonempty(targets.five_never(f.year, scope))
     ui.five_never(five, lang)
-    ui.flagged_tasks(context.supervision, "event", dict(zip(five["event"], targets.describe(five, lang))), lang)
+    ui.flagged_tasks(targets.supervision(f.year, scope), "event",
+                     dict(zip(five["event"], targets.describe(five, lang))), lang)
 with ui.section("ov.four_up_four_down"):
     four = targets.four_up_four_down(f.year, scope)
     table("four_up_four_down", ui.four_up_four_down_view(four, lang), period=str(f.year))
-    ui.flagged_tasks(context.supervision, "indicator", dict(zip(four["indicator"], targets.describe(four, lang))), lang)
+    ui.flagged_tasks(targets.supervision(f.year, scope), "indicator",
+                     dict(zip(four["indicator"], targets.describe(four, lang))), lang)
 
 with ui.section("ov.alerts"):
     found, missing = overview.alerts(f, scope, lang)

@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20231)
     status = sub.add_parser("status", help="最近的加载记录 / recent runs")
     status.add_argument("--limit", type=int, default=30)
-    sub.add_parser("rebuild", help="由已存事实重算全部专题表 / recompute every mart")
+    rebuild = sub.add_parser("rebuild", help="由已存事实重算全部专题表 / recompute every mart")
+    rebuild.add_argument("--if-outdated", action="store_true",
+                         help="仅当专题表由旧版程序计算时 / only when an earlier version of the program computed them")
     export = sub.add_parser("export", help="导出专题表（Parquet，按旗县分区）供上级汇总 / marts as Parquet for the "
                                            "province roll-up")
     export.add_argument("--out", type=Path, help="默认 / default: $DATA_DIR/export")
@@ -161,6 +163,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "select started_at, source, file_name, status, rows_read, rows_loaded, rows_quarantined, message "
             "from pipeline_runs order by started_at desc limit ?", [args.limit]).df()
         print(f"version {warehouse.version(con)}")
+        if warehouse.marts_outdated(con):
+            print(i18n.both("cli_marts_outdated"))
     frame["status"] = frame["status"].map(lambda s: i18n.both(f"status_{s}"))
     print(frame.to_string(index=False, max_colwidth=80))
     return 0
@@ -169,6 +173,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     if not warehouse.live_path().exists():
         raise UsageError(i18n.both("cli_no_warehouse"))
+    if args.if_outdated:
+        with warehouse.connect_readonly() as con:
+            if not warehouse.marts_outdated(con):
+                print(i18n.both("cli_marts_current", version=warehouse.version(con)))
+                return 0
     with warehouse.publishing() as con:
         pass
     with warehouse.connect_readonly() as con:

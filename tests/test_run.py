@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 
 from tests.conftest import copy_to, fixture, rewrite
 
@@ -53,3 +54,35 @@ def test_a_file_is_hashed_anew_when_it_changed_and_once_when_it_did_not(tmp_path
     path.write_bytes(b"case_id\nA2\n")            # same size: a new modification time makes it a new key
     os.utime(path, ns=(1, 1))
     assert runs.sha256_of(path) == hashlib.sha256(b"case_id\nA2\n").hexdigest() != first
+
+
+def test_marts_computed_by_an_earlier_program_are_flagged_and_rebuilt_once(env, run_cli):
+    """After the program is updated, a warehouse whose marts the earlier version computed says so — in `status`
+    and on every page — and `rebuild --if-outdated` (what `make run` calls) recomputes them, only then."""
+    import duckdb
+
+    from tests.app_helpers import open_page, texts
+
+    run_cli("ingest", "cases", fixture("cases"))
+    code, out = run_cli("rebuild", "--if-outdated")
+    version = env.query("select value from warehouse_meta where key = 'version'")
+    assert code == 0 and "无需重算" in out and "nothing to rebuild" in out and version[0][0] in out
+    outdated = i18n_t("state.marts_outdated")
+    assert outdated not in texts(open_page("overview", "zh"))
+    earlier = env.warehouse.with_name("earlier.duckdb")  # the warehouse as the earlier program published it
+    shutil.copyfile(env.warehouse, earlier)
+    with duckdb.connect(str(earlier)) as con:
+        con.execute("update warehouse_meta set value = 'earlier' where key = 'mart_stamp'")
+    os.replace(earlier, env.warehouse)
+    assert "python -m pipelines rebuild" in run_cli("status")[1]
+    assert outdated in texts(open_page("overview", "zh"))
+    code, out = run_cli("rebuild", "--if-outdated")
+    assert code == 0 and "已发布" in out
+    assert env.query("select value from warehouse_meta where key = 'version'") != version
+    assert outdated not in texts(open_page("overview", "zh"))
+    assert "python -m pipelines rebuild" not in run_cli("status")[1]
+
+
+def i18n_t(key: str) -> str:
+    import i18n
+    return i18n.t(key, "zh")

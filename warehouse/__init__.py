@@ -366,6 +366,22 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
         if name.startswith(DERIVED_PREFIXES):
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
     _build_in_dependency_order(con, max(1, int(config.get("mart_build_workers"))))
+    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp()])
+
+
+def mart_stamp() -> str:
+    """A digest of `warehouse/marts/` as this program has it: stored by each rebuild, so that a warehouse whose
+    marts an earlier version of the program computed is told apart (`marts_outdated`) and rebuilt."""
+    digest = hashlib.sha256()
+    for path, sql in mart_sql().items():
+        digest.update(path.name.encode() + b"\0" + sql.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def marts_outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse's marts were computed from other mart files than this program's (or before
+    rebuilds were stamped)."""
+    return scalar(con, "select value from warehouse_meta where key = 'mart_stamp'") != mart_stamp()
 
 
 def store_settings(con: duckdb.DuckDBPyConnection) -> None:
