@@ -12,11 +12,11 @@ from datetime import date
 import pandas as pd
 
 import config
-from analysis import db
+from analysis import db, fmt
 from analysis.access import Scope
 from analysis.filters import Filters, quarter_index
 from analysis.where import Where
-from domain.sources import names
+from domain.sources import names, sources
 
 SOURCES = tuple(names())
 PERSON_SOURCES = ("hair", "registry")
@@ -155,6 +155,19 @@ def missing_quarters(cov: pd.DataFrame) -> dict[str, list[str]]:
     """Quarters of the period without any wastewater sample or any hair test."""
     return {"wastewater": cov.loc[cov["wastewater_samples"] == 0, "quarter"].tolist(),
             "hair": cov.loc[cov["hair_samples"] == 0, "quarter"].tolist()}
+
+
+def columns_named(source: str, columns: object, lang: str) -> object:
+    """Comma-separated column names (stored, or as the extract heads them) as the data team's file heads them:
+    in Chinese 苏木镇(township), in English the extract's header; a name of no column stays as it is."""
+    if not isinstance(columns, str) or not columns or source not in sources():
+        return columns
+    spec = {c.target: c for c in sources()[source].columns} | {c.name: c for c in sources()[source].columns}
+    if "id_number" in spec:
+        spec["person_key"] = spec["id_number"]      # the pseudonym is checked in place of the number
+    shown = [name if name not in spec else f"{spec[name].zh}({spec[name].name})" if lang == "zh"
+             else spec[name].name for name in columns.split(",")]
+    return fmt.separator(lang).join(shown)
 
 
 def split_bilingual(text: object, lang: str) -> str:

@@ -109,9 +109,10 @@ QUARANTINE_COLUMNS = {"row_number": "row_number", "record_ref": "record_ref", "c
                       "reasons": "reasons"}
 
 
-def show_table(title_key: str, rows: list[dict], columns: dict[str, str], key: str, lang: str) -> None:
+def show_table(title_key: str, rows: list[dict], columns: dict[str, str], key: str, lang: str,
+               source: str = "") -> None:
     """`rows` under a bold title, as `columns` (row key → shown column), bilingual texts cut to the reader's
-    half; "none" when empty."""
+    half and `source`'s column names as its file heads them; "none" when empty."""
     st.markdown(f"**{tr(title_key)}**")
     if not rows:
         st.caption(tr("intake.none"))
@@ -120,6 +121,9 @@ def show_table(title_key: str, rows: list[dict], columns: dict[str, str], key: s
     for c in ("reasons", "description"):
         if c in data:
             data[c] = [quality.split_bilingual(x, lang) for x in data[c]]
+    for c in ("column_name", "columns"):
+        if c in data:
+            data[c] = [quality.columns_named(source, x, lang) for x in data[c]]
     st.dataframe(present(data, lang), hide_index=True, key=key)
 
 
@@ -135,8 +139,8 @@ def show(p: intake.Preview, n: int, lang: str) -> None:
     show_table("intake.mapping", mapping, {"file_column": "file_column", "stored_column": "stored_column"},
                f"intake_map_{n}", lang)
     checks = [{**c, "success": bool(c["success"])} for c in r.checks]
-    show_table("intake.checks", checks, CHECK_COLUMNS, f"intake_checks_{n}", lang)
-    show_table("intake.quarantine", r.quarantine, QUARANTINE_COLUMNS, f"intake_quarantine_{n}", lang)
+    show_table("intake.checks", checks, CHECK_COLUMNS, f"intake_checks_{n}", lang, r.source)
+    show_table("intake.quarantine", r.quarantine, QUARANTINE_COLUMNS, f"intake_quarantine_{n}", lang, r.source)
 
 
 def wait_notice() -> None:

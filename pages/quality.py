@@ -54,9 +54,12 @@ with ui.section("dq.validation"):
                           format_func=lambda s: i18n.t("dq.all_sources", v.lang) if s is None else label("source", s, v.lang))
     checks = quality.validation(source)
     checks["description"] = [quality.split_bilingual(d, v.lang) for d in checks["description"]]
+    checks["column_name"] = [quality.columns_named(s, c, v.lang)
+                             for s, c in zip(checks["source"], checks["column_name"])]
     table("validation", checks, period=v.period)
     rows = quality.quarantine(source)
     rows["reasons"] = [quality.split_bilingual(r, v.lang) for r in rows["reasons"]]
+    rows["columns"] = [quality.columns_named(s, c, v.lang) for s, c in zip(rows["source"], rows["columns"])]
     table("quarantine", rows, period=v.period)
     st.caption(tr("dq.quarantine_note"))
 

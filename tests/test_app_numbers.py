@@ -219,6 +219,11 @@ def test_quality_shows_runs_quarantine_and_validation_from_the_warehouse(demo, l
     checks = frame(at, "validation", lang)
     assert len(checks) == demo.value("select count(*) from (select distinct source, expectation, column_name "
                                      "from validation_results)")
+    named = set(checks[i18n.t("col.column_name", lang)])     # as the data team's file heads them
+    assert {"zh": {"苏木镇(township)", "身份证号(id_number)", "报送单位(unit)、任务编号(task)、报送期间(period)、类型(kind)、"
+                   "报送日期(reported_date)"},
+            "en": {"township", "id_number", "unit, task, period, kind, reported_date"}}[lang] <= named
+    assert not {"township_code", "person_key"} & named
     fresh = frame(at, "freshness", lang)
     assert len(fresh) == 6          # the six sources, task reports included
 

@@ -32,3 +32,35 @@ def test_no_key_is_defined_in_two_files() -> None:
                 twice.append((key, seen[key], path.name))
             seen[key] = path.name
     assert twice == []
+
+
+def _stored_message_keys() -> set[str]:
+    """Catalogue keys the code passes to `i18n.both` (named, or by a prefix it completes): messages that are
+    stored as '中文 / English' and joined by '; ' (pipeline_runs.message, quarantine reasons)."""
+    import re
+
+    root = Path(__file__).parent.parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py")
+                     if ".venv" not in p.parts and "tests" not in p.parts)
+    named = set(re.findall(r"""i18n\.both\(\s*["']([\w.]+)["']""", code))
+    prefixes = {a or b for a, b in re.findall(r"""i18n\.both\(\s*(?:f["']([a-z_]+)\{|["']([a-z_]+)["']\s*\+)""", code)}
+    return {k for k in i18n.catalogue() if k in named or any(k.startswith(p) for p in prefixes)}
+
+
+def test_a_stored_message_splits_back_into_the_readers_language() -> None:
+    """The pages show the reader's half of a stored message (`quality.split_bilingual`), splitting clauses at
+    '; ' and languages at ' / ': no message may hold either itself, in Chinese or in English."""
+    from analysis.quality import split_bilingual
+
+    keys = _stored_message_keys()
+    assert {"file_already_loaded", "issue_id_in_text_named", "issue_vocab", "status_loaded"} <= keys
+    for key in sorted(keys):
+        for lang in ("zh", "en"):
+            text = i18n.catalogue()[key][lang]
+            assert "; " not in text and " / " not in text, (key, lang, text)
+    stored = "; ".join(i18n.both(k, value="110105********002X", when="2025-07-01 10:00") for k in
+                       ("issue_id_in_text_named", "file_already_loaded"))
+    for lang in ("zh", "en"):
+        assert split_bilingual(stored, lang) == "; ".join(
+            i18n.t(k, lang, value="110105********002X", when="2025-07-01 10:00")
+            for k in ("issue_id_in_text_named", "file_already_loaded"))

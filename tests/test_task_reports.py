@@ -161,8 +161,8 @@ def test_free_text_holding_an_identity_number_is_quarantined_masked_never_stored
     code, out = run_cli("ingest", "task_reports", f)
     assert code == 0, out
     assert quarantined(env) == {1: "存在问题(problems): 文本中含身份证号（110105********002X），该行未入库，请删除后重报 / "
-                                   "the text holds an identity number (110105********002X); the row was not stored: "
-                                   "remove it and report again"}
+                                   "the text holds an identity number (110105********002X): the row was not stored. "
+                                   "Remove it and report again"}
     assert ID_NUMBER not in out
     tables = [r[0] for r in env.query("select table_name from information_schema.tables")]
     for table in tables:
