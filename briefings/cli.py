@@ -106,8 +106,8 @@ def build(args: argparse.Namespace) -> int:
                                args.date or date.today(), step=lambda name: bar.update(), notes=notes)
     for f in done.files:
         print(i18n.both("brief.written", file=f))
-    print(i18n.both("brief.done", period=period.code, audience=args.audience, n=len(done.files),
-                    version=done.version, dir=done.folder))
+    print(i18n.both("brief.done", period=period.code, audience=i18n.both_of(f"brief.audience_{args.audience}"),
+                    n=len(done.files), version=done.version, dir=done.folder))
     return 0
 
 

@@ -28,4 +28,12 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 
 def both(key: str, **values: object) -> str:
-    return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"
+    """'中文 / English'; a value given as {"zh": …, "en": …} (`both_of`) is put in each language as it reads."""
+    def of(lang: str) -> dict[str, object]:
+        return {k: v[lang] if isinstance(v, dict) and v.keys() == {"zh", "en"} else v for k, v in values.items()}
+    return f"{t(key, 'zh', **of('zh'))} / {t(key, 'en', **of('en'))}"
+
+
+def both_of(key: str) -> dict[str, str]:
+    """A catalogue entry in both languages, as a value `both` puts in each language as it reads."""
+    return {"zh": t(key, "zh"), "en": t(key, "en")}

@@ -166,6 +166,7 @@ def test_build_writes_every_format_archived_with_the_version(demo, tmp_path, run
     code, out = run("build", "--period", "2024Q3", "--out", tmp_path, "--date", ISSUED)
     assert code == 0, out
     version = demo.value("select value from warehouse_meta where key = 'version'")
+    assert "2024Q3通报（内部）已生成 3 个文件" in out and "Briefing for 2024Q3 (internal): 3 files" in out
     [folder] = [p for p in tmp_path.iterdir()]
     assert folder.name == f"2024Q3_internal_zh_{version}"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -64,3 +64,9 @@ def test_a_stored_message_splits_back_into_the_readers_language() -> None:
         assert split_bilingual(stored, lang) == "; ".join(
             i18n.t(k, lang, value="110105********002X", when="2025-07-01 10:00")
             for k in ("issue_id_in_text_named", "file_already_loaded"))
+
+
+def test_a_value_given_in_both_languages_reads_as_each_language_does() -> None:
+    said = i18n.both("brief.done", period="2024", audience=i18n.both_of("brief.audience_public"), n=1,
+                     version="v", dir="d")
+    assert said.startswith("2024通报（公开）") and "Briefing for 2024 (public)" in said
