@@ -50,11 +50,9 @@ def _is_table_title(text: str, lang: str) -> bool:
 
 
 def test_chinese_is_the_default(demo):
-    from streamlit.testing.v1 import AppTest
+    from tests.app_helpers import new_app
 
-    from tests.app_helpers import APP, TIMEOUT
-
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = new_app().run()
     assert at.title[0].value == i18n.t("page.overview", "zh")
     assert at.query_params["lang"] == "zh"
 
@@ -66,3 +64,16 @@ def test_every_page_is_registered_once_with_roles(demo):
         assert spec.roles, spec.key
         assert set(spec.sources) <= set(nav.SOURCES)
         assert f"page.{spec.key}" in i18n.catalogue()
+
+
+def test_app_tests_share_one_scan_of_the_installed_components():
+    """`new_app` hands AppTest the process's one scan of installed components; AppTest must still keep it under
+    that name and skip its own scan when given one (else each page's test pays 0.3 s for it again)."""
+    import inspect
+
+    from streamlit.testing.v1 import app_test
+
+    from tests.app_helpers import _components, new_app
+
+    assert "if self._bidi_component_manager is None" in inspect.getsource(app_test.AppTest._run)
+    assert new_app()._bidi_component_manager is _components() is new_app()._bidi_component_manager
