@@ -39,9 +39,9 @@ def _stored_message_keys() -> set[str]:
     stored as '中文 / English' and joined by '; ' (pipeline_runs.message, quarantine reasons)."""
     import re
 
-    root = Path(__file__).parent.parent
-    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py")
-                     if ".venv" not in p.parts and "tests" not in p.parts)
+    from tests.source_files import program_files
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in program_files(".py"))
     named = set(re.findall(r"""i18n\.both\(\s*["']([\w.]+)["']""", code))
     prefixes = {a or b for a, b in re.findall(r"""i18n\.both\(\s*(?:f["']([a-z_]+)\{|["']([a-z_]+)["']\s*\+)""", code)}
     return {k for k in i18n.catalogue() if k in named or any(k.startswith(p) for p in prefixes)}

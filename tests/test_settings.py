@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import config
+from tests.source_files import program_files
 
-ROOT = Path(config.ROOT)
-CODE = [p for p in ROOT.rglob("*") if p.suffix in {".py", ".sql"} and ".venv" not in p.parts
-        and "tests" not in p.parts]
+CODE = program_files(".py", ".sql")
 READS = re.compile(r"""config\.(?:get|path)\(\s*["'](\w+)["']|getvariable\(\s*'(\w+)'"""
                    r"""|from ref_settings where setting = '(\w+)'""")
 
