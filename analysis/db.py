@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
@@ -214,22 +215,24 @@ def require(*names: str) -> None:
 class Meta:
     version: str | None
     published_at: str | None
+    mart_stamp: str | None      # digest of the mart files that computed the marts (`warehouse.mart_stamp`)
+
+    @property
+    def marts_outdated(self) -> bool:
+        """Whether an earlier version of the program (other mart files than these) computed the marts."""
+        return self.mart_stamp != _program_mart_stamp()
 
 
 def meta() -> Meta:
-    """Version id and publication time (UTC ISO) of the live warehouse."""
+    """Version id, publication time (UTC ISO) and mart stamp of the live warehouse."""
     rows = dict(query("select key, value from warehouse_meta").itertuples(index=False, name=None))
-    return Meta(rows.get("version"), rows.get("published_at"))
+    return Meta(rows.get("version"), rows.get("published_at"), rows.get("mart_stamp"))
 
 
-def marts_outdated() -> bool:
-    """Whether the live version's marts were computed by an earlier version of the program (their SQL files
-    differ from these: `warehouse.marts_outdated`)."""
-    cur = cursor(identity())
-    try:
-        return warehouse.marts_outdated(cur)
-    finally:
-        cur.close()
+@cache
+def _program_mart_stamp() -> str:
+    """The digest of this program's mart files, read once: they do not change while it runs."""
+    return warehouse.mart_stamp()
 
 
 def clear_caches() -> None:

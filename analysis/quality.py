@@ -16,7 +16,7 @@ from analysis import db, fmt
 from analysis.access import Scope
 from analysis.filters import Filters, quarter_index
 from analysis.where import Where
-from domain.sources import names, sources
+from domain.sources import extract_names, names, sources
 
 SOURCES = tuple(names())
 PERSON_SOURCES = ("hair", "registry")
@@ -162,12 +162,11 @@ def columns_named(source: str, columns: object, lang: str) -> object:
     in Chinese 苏木镇(township), in English the extract's header; a name of no column stays as it is."""
     if not isinstance(columns, str) or not columns or source not in sources():
         return columns
-    spec = {c.target: c for c in sources()[source].columns} | {c.name: c for c in sources()[source].columns}
-    if "id_number" in spec:
-        spec["person_key"] = spec["id_number"]      # the pseudonym is checked in place of the number
-    shown = [name if name not in spec else f"{spec[name].zh}({spec[name].name})" if lang == "zh"
-             else spec[name].name for name in columns.split(",")]
-    return fmt.separator(lang).join(shown)
+    names = [extract_names(source).get(name, name) for name in columns.split(",")]
+    if lang == "zh":
+        zh = {c.name: c.zh for c in sources()[source].columns}
+        names = [f"{zh[name]}({name})" if name in zh else name for name in names]
+    return fmt.separator(lang).join(names)
 
 
 def split_bilingual(text: object, lang: str) -> str:

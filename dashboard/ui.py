@@ -71,7 +71,7 @@ def as_of() -> None:
     """The version on show, and a warning when an earlier version of the program computed its marts."""
     m = db.meta()
     st.caption(tr("frame.as_of", when=fmt.moment(m.published_at, lang()), version=m.version or "—"))
-    if db.marts_outdated():
+    if m.marts_outdated:
         st.warning(tr("state.marts_outdated"), icon=":material/update:")
 
 

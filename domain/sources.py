@@ -66,6 +66,13 @@ def sources() -> dict[str, Source]:
     }
 
 
+@cache
+def extract_names(source: str) -> dict[str, str]:
+    """Stored column → the extract column it is read from (the pseudonym `person_key` from `id_number`, the
+    `sex` read from the number checked against `sex`): to name a column as the data team's file does."""
+    return {c.target: c.name for c in sources()[source].columns} | {"person_key": "id_number", "sex": "sex"}
+
+
 def names() -> list[str]:
     return list(sources())
 

@@ -25,7 +25,7 @@ import i18n
 import warehouse
 from pipelines import normalise, privacy, read, validate
 from pipelines.runs import loaded_hashes, sha256_of
-from domain.sources import Source, sources
+from domain.sources import Source, extract_names, sources
 
 
 @dataclass
@@ -190,19 +190,11 @@ def _check_share(bad: int, total: int) -> None:
                                           share=f"{bad / total * 100:.1f}", limit=f"{limit:g}"))
 
 
-def _stored_name(source: Source) -> dict[str, str]:
-    """Stored column → extract column, to name columns as the data team's file does."""
-    names = {c.target: c.name for c in source.columns}
-    names["person_key"] = "id_number"
-    names["sex"] = "sex"
-    return names
-
-
 def _quarantine_rows(con: duckdb.DuckDBPyConnection, source: Source, raw: read.RawFile,
                      outcome: validate.Outcome) -> list[dict]:
     """One entry per bad row: parse problems first, then the suite's failures on other columns."""
     zh = {c.name: c.zh for c in source.columns}
-    names = _stored_name(source)
+    names = extract_names(source.name)
     reasons: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for row, detail in raw.malformed:
         reasons[row].append(("", i18n.both("row_malformed", detail=detail)))

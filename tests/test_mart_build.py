@@ -49,6 +49,7 @@ def fresh() -> duckdb.DuckDBPyConnection:
     warehouse.apply_schema(con)
     warehouse.load_reference(con)
     warehouse.store_settings(con)
+    warehouse.set_variables(con, warehouse.mart_variables())
     return con
 
 

@@ -359,21 +359,22 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     Marts are built `mart_build_workers` at a time, each as soon as the marts it reads are built: DuckDB
     plans a statement on one core, and most marts are small, so two at a time keep both cores busy.
     """
+    texts = mart_sql()
     load_reference(con)
     store_settings(con)
     for name, kind in con.execute("select table_name, table_type from information_schema.tables "
                                   "where table_schema = 'main'").fetchall():
         if name.startswith(DERIVED_PREFIXES):
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
-    _build_in_dependency_order(con, max(1, int(config.get("mart_build_workers"))))
-    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp()])
+    _build_in_dependency_order(con, texts, max(1, int(config.get("mart_build_workers"))))
+    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp(texts)])
 
 
-def mart_stamp() -> str:
+def mart_stamp(texts: dict[Path, str] | None = None) -> str:
     """A digest of `warehouse/marts/` as this program has it: stored by each rebuild, so that a warehouse whose
     marts an earlier version of the program computed is told apart (`marts_outdated`) and rebuilt."""
     digest = hashlib.sha256()
-    for path, sql in mart_sql().items():
+    for path, sql in (texts or mart_sql()).items():
         digest.update(path.name.encode() + b"\0" + sql.encode() + b"\0")
     return digest.hexdigest()
 
@@ -385,11 +386,11 @@ def marts_outdated(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def store_settings(con: duckdb.DuckDBPyConnection) -> None:
-    """Every setting's value in `ref_settings` (what the version is built with), and as variables."""
+    """Every setting's value in `ref_settings`: what the version is built with (the marts read them as variables
+    of the connection that builds them, `set_variables`)."""
     values = {name: config.get(name) for name in config.registry()}
     con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
                 "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
-    set_variables(con, mart_variables())
 
 
 VARIABLE = re.compile(r"getvariable\(\s*'(\w+)'\s*\)")
@@ -404,7 +405,7 @@ def mart_variables(texts: dict[Path, str] | None = None) -> set[str]:
 def set_variables(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> None:
     """The settings (all, or `names`) as SQL variables of this connection, read by the marts with
     `getvariable`: one string of statements with typed literals. Parsing it costs about 0.25 ms a setting, and
-    a rebuild sets them on three connections, hence only those the marts read."""
+    a rebuild sets them on each connection it builds on, hence only those the marts read."""
     names = config.registry() if names is None else names
     literals = {name: _literal(config.get(name)) for name in names}
     con.execute("; ".join(f"set variable {name} = {sql}" for name, sql in literals.items() if sql is not None))
@@ -433,11 +434,10 @@ def _critical_first(needs: dict[Path, set[Path]]):
     return lambda f: (-len(waiting_on[f]), f)
 
 
-def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, workers: int) -> None:
+def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, texts: dict[Path, str], workers: int) -> None:
     """Run every mart file, at most `workers` at a time, once every mart it depends on is committed; each on one
     of `workers` cursors (a connection of its own, with the settings as its variables), made here and lent to
     one build at a time."""
-    texts = mart_sql()
     variables = mart_variables(texts)
     cursors = [con.cursor() for _ in range(workers)]
     idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()

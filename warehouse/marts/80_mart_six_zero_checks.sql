@@ -273,8 +273,9 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     group by year
     union all
     select years.year, 'coverage:wastewater_quarters', 'banner', count(distinct ww.quarter), false,
-           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1)),
-           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1)),
+           string_agg(distinct 'Q' || right(ww.quarter, 1), ' ' order by 'Q' || right(ww.quarter, 1))
+               as wastewater_quarters_tested,
+           wastewater_quarters_tested,   -- the same in both languages
            max(ww.quarter_end), count(distinct ww.quarter) filter (where right(ww.quarter, 1)::integer <= years.quarters_due)
                                 = years.quarters_due
     from years
@@ -284,8 +285,9 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     group by years.year, years.quarters_due
     union all
     select years.year, 'coverage:hair_quarters', 'banner', count(distinct hair.quarter), false,
-           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1)),
-           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1)),
+           string_agg(distinct 'Q' || right(hair.quarter, 1), ' ' order by 'Q' || right(hair.quarter, 1))
+               as hair_quarters_tested,
+           hair_quarters_tested,   -- the same in both languages
            max(hair.last_test), count(distinct hair.quarter) filter (where right(hair.quarter, 1)::integer <= years.quarters_due)
                                 = years.quarters_due
     from years
