@@ -17,7 +17,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from tqdm import tqdm
 
 import config
@@ -302,10 +301,9 @@ def _record(con: duckdb.DuckDBPyConnection, result: FileResult) -> None:
          len(result.quarantine), result.message, result.encoding],
     )
     if result.quarantine:
-        q = pd.DataFrame(result.quarantine)
-        q.insert(0, "file_name", result.file_name)
-        q.insert(0, "source", result.source)
-        q.insert(0, "run_id", result.run_id)
-        con.register("q", q)
-        con.execute("insert into quarantine by name select * from q")
-        con.unregister("q")
+        fields = ["row_number", "record_ref", "columns", "reasons", "raw_values"]
+        types = ["bigint", "varchar", "varchar", "varchar", "varchar"]
+        columns = ", ".join(f"unnest(?::{t}[]) as {f}" for f, t in zip(fields, types))
+        con.execute(f"insert into quarantine by name select ? as run_id, ? as source, ? as file_name, {columns}",
+                    [result.run_id, result.source, result.file_name,
+                     *([q[f] for q in result.quarantine] for f in fields)])

@@ -26,7 +26,6 @@ from pathlib import Path
 import charset_normalizer
 import duckdb
 import numpy as np
-import pandas as pd
 
 import config
 import i18n
@@ -362,6 +361,9 @@ def _check_workbook(path: Path) -> None:
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, supplied: tuple[str, ...]) -> RawFile:
+    import pandas as pd     # here, not at the top: a CSV load leaves pandas to Great Expectations' import,
+                            # which runs beside DuckDB's normalising (`validate.preload`)
+
     _check_workbook(path)
     limit = int(config.get("input_max_rows"))
     frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)

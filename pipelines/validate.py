@@ -12,14 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 import i18n
 from config import ConfigError
 from domain.sources import suite_dict
+
+if TYPE_CHECKING:
+    import pandas as pd     # imported by Great Expectations, on the thread of `preload`
 
 ROW_ID = "row_number"
 
@@ -65,6 +68,7 @@ def _context():
 
 @cache
 def _context_made():
+    _defer_unused_imports()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -73,6 +77,33 @@ def _context_made():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
+
+
+DEFERRED_MODULES = ("scipy.stats",)
+
+
+def _defer_unused_imports() -> None:
+    """Register `DEFERRED_MODULES` to load on first use (`importlib.util.LazyLoader`) instead of with GX.
+
+    GX imports `scipy.stats` (`from scipy import stats`) for what the suites do not use (the KL-divergence
+    expectation, two KS-test metrics): about a third of GX's import, which the whole `ingest` command waits
+    for. Whatever needs it loads it when it first reads one of its names. A module already imported is left as
+    it is; tests/test_ingest.py checks that importing GX still leaves it unloaded, and that it works when used."""
+    import importlib.util
+    import sys
+
+    for name in DEFERRED_MODULES:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
 
 
 def _no_batch_fingerprint() -> None:
@@ -160,6 +191,7 @@ def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
 
 def run(source: str, frame: pd.DataFrame, today: date) -> Outcome:
     """Validate `frame` (which has ROW_ID) against the source's suite."""
+    import pandas as pd     # loaded with GX by now
     outcome = Outcome()
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(

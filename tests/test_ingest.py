@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
+import config
 from tests.conftest import fixture, rewrite
 
 SOURCES = {  # source → stored table
@@ -365,3 +368,19 @@ def test_great_expectations_does_not_fingerprint_the_frame_it_validates():
     validate._context()
     assert "HASH_THRESHOLD" in inspect.getsource(engine.PandasExecutionEngine.get_batch_data_and_markers)
     assert engine.HASH_THRESHOLD == 0
+
+
+def test_great_expectations_leaves_scipy_stats_unloaded_until_used():
+    """validate._defer_unused_imports keeps GX's import of `scipy.stats` (unused by the suites) off the import,
+    in a fresh interpreter as the `ingest` command starts: a GX upgrade that reads it at import time, or a
+    Python whose lazy loading differs, is noticed here. Once used, it is the real module."""
+    script = ("import sys, importlib.util\n"
+              "from pipelines import validate\n"
+              "validate._context()\n"
+              "print(type(sys.modules['scipy.stats']).__name__)\n"
+              "from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl\n"
+              "print(kl.stats is sys.modules['scipy.stats'])\n"
+              "print(kl.stats.entropy([0.5, 0.5], [0.25, 0.75]) > 0, type(kl.stats).__name__)\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=config.ROOT, capture_output=True, text=True,
+                         timeout=120).stdout
+    assert out.split("\n")[:3] == ["_LazyModule", "True", "True module"]
