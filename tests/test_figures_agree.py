@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import domain
 import i18n
 from analysis import fmt
 from analysis.labels import label
@@ -21,6 +22,7 @@ from analysis.present import header
 from briefings import content
 from briefings.model import Briefing, Table
 from briefings.period import parse
+from domain import supervision
 from tests.app_helpers import frame, metric, number, open_page, texts
 from tests.marts_helpers import township_checks
 
@@ -257,13 +259,18 @@ def test_registry_rates_on_the_page_equal_the_marts_for_a_whole_year(live):
 
 def test_every_check_states_its_evidence_in_the_readers_language(demo_build):
     """Each language's evidence has the other's words nowhere: no Chinese in the English (but a source the
-    office's extract names in Chinese, quoted as given) and none of the English connectives in the Chinese."""
+    office's extract names in Chinese and that is none of the plan's units, quoted as given; a unit is named in
+    English) and none of the English connectives in the Chinese."""
     rows = demo_build.query("select evidence_zh, evidence_en from mart_six_zero_checks "
                             "where evidence_zh is not null or evidence_en is not null")
     sources = [s for (s,) in demo_build.query("select distinct source from fact_indicators where source is not null")]
-    assert len(rows) > 100 and sources
+    english = {r["unit"]: r["name_en"] for r in domain.read_csv("unit_names.csv")}
+    units = {s: english[supervision.aliases().get(s, s)] for s in sources if supervision.aliases().get(s, s) in english}
+    assert len(rows) > 100 and units and set(sources) - set(units)
+    assert any(f"source: {en}" in row_en for en in units.values() for _, row_en in rows if row_en)
+    others = sorted(set(sources) - set(units), key=len, reverse=True)
     for zh, en in rows:
         assert (zh is None) == (en is None), (zh, en)
-        quoted = re.sub("|".join(map(re.escape, sorted(sources, key=len, reverse=True))), "", en)
+        quoted = re.sub("|".join(map(re.escape, others)), "", en)
         assert not re.search(r"[\u4e00-\u9fff]", quoted), en
         assert not re.search(r"\b(at|vs|period|average|blank|users|workers|newly|suspects|hair|yr)\b", zh), zh

@@ -255,6 +255,7 @@ REFERENCE_TABLES = {
     "ref_early_warnings": "early_warnings.csv",
     "ref_check_tasks": "check_tasks.csv",
     "ref_units": "units.csv",
+    "ref_unit_names": "unit_names.csv",
     "ref_quarantine_checks": "quarantine_checks.csv",
 }
 

@@ -1,6 +1,8 @@
 -- The banner's work indicators by year (the indicators extract, unit 150823), one row per year and indicator.
 -- A later file replaces an earlier one's value for the same key at load, so each key holds one value.
 -- Read by mart_four_up_four_down and mart_six_zero_checks.
+-- source_en: the source in English when it names one of the plan's units (domain/unit_names.csv, an alias through
+--   domain/units.csv), else as the extract gives it.
 --
 -- A year's value is its annual figure (period 'YYYY'); without one, the latest half-year figure ('YYYYH2',
 -- else 'YYYYH1') stands for the year so far (plan §五 asks for half-year reports; they report the year to
@@ -58,6 +60,7 @@ same_period as (   -- each (year, indicator, period end) once: the annual figure
 final as (
     select
         chosen.*,
+        coalesce(unit_names.name_en, chosen.source) as source_en,
         previous.value as previous_value,
         previous.period as previous_period
     from chosen
@@ -65,6 +68,8 @@ final as (
         on previous.indicator = chosen.indicator
        and previous.year = chosen.year - 1
        and previous.as_of = (chosen.as_of - interval 1 year)::date
+    left join ref_units as aliases on aliases.alias = trim(chosen.source)
+    left join ref_unit_names as unit_names on unit_names.unit = coalesce(aliases.unit, trim(chosen.source))
 )
 
 select * from final;

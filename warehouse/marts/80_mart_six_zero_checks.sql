@@ -135,7 +135,7 @@ minors as (
 inputs as (   -- one row per year, input and scope: its value and the evidence, worded in Chinese and in English
     select year, 'indicator:' || indicator as input, 'banner' as scope, value, false as forced_pass,
            '期间 ' || period || coalesce('，来源：' || source, '') as evidence_zh,
-           'period ' || period || coalesce(', source: ' || source, '') as evidence_en, as_of, true as can_wait
+           'period ' || period || coalesce(', source: ' || source_en, '') as evidence_en, as_of, true as can_wait
     from indicator_values
     union all
     select year, 'indicator:budget_wan_yuan_vs_previous', 'banner', value - previous_value, false,
@@ -207,7 +207,7 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
            end,
            case
                when indicator.value is not null
-                   then 'period ' || indicator.period || coalesce(', source: ' || indicator.source, '')
+                   then 'period ' || indicator.period || coalesce(', source: ' || indicator.source_en, '')
                else registry.employment_support || ' / ' || registry.community_ordered || ' at ' || registry.snapshot_date
            end,
            coalesce(indicator.as_of, registry.snapshot_date), true
