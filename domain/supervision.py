@@ -1,6 +1,7 @@
 """Who answers for which of the plan's 24 tasks, and when reports are due (督导台账, issue 13).
 
-Units are the names of `plan-tasks.csv` normalised through `units.csv` (旗禁毒委 = 旗禁毒委员会). The plan also
+Units are the names of `plan-tasks.csv` normalised through `units.csv` (旗禁毒委 = 旗禁毒委员会; also the
+abbreviations extracts write, 政府办 = 旗政府办公室). The plan also
 names collective units (`unit_groups.csv`): "旗禁毒委员会各成员单位" makes every unit the plan names a
 responsible unit of that task, and "各苏木镇"/"苏木"/"街道办事处" make every township one. A collective is
 never a reporter itself. The units expected to report every month (plan §七(五) "各部门要于每月25日前…")
