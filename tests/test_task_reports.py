@@ -74,6 +74,14 @@ def test_chinese_headers_labels_gbk_and_xlsx_load_the_same(env, run_cli, tmp_pat
     assert stored(env) == first
 
 
+def test_the_abbreviations_extracts_write_are_their_plan_units(env, run_cli, tmp_path):
+    """domain/units.csv: 政府办 and 旗禁毒办 as extracts write them are 旗政府办公室 and 禁毒办, stored by the plan's name."""
+    f = write(tmp_path / "r.csv", [report(unit="政府办", task="1.1"), report(unit="旗禁毒办", task="1.1")])
+    code, out = run_cli("ingest", "task_reports", f)
+    assert code == 0 and "隔离 0 行" in out, out
+    assert [r[0] for r in stored(env)] == ["旗政府办公室", "禁毒办"]
+
+
 def test_collective_units_expand_to_members_and_townships(env, run_cli, tmp_path, lenient):
     """旗禁毒委员会各成员单位 (task 1.1) lets every named unit report; 各苏木镇 (task 4.1) every township, by name or
     code; a township is no member unit of task 1.2."""
