@@ -89,7 +89,7 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
             if on_stage is not None:
                 on_stage(index, path.name, name)
         stage("hash")
-        result = FileResult(source_name, path.name, sha256_of(path))
+        result = FileResult(source_name, path.name, _hash_while_scanning(path))
         again = result.sha256 in done
         if again and not reload:
             result.status = "skipped"
@@ -104,6 +104,16 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
         _record(con, result)
         results.append(result)
     return results
+
+
+def _hash_while_scanning(path: Path) -> str:
+    """The file's SHA-256, computed on a thread while this one scans the file ahead of `read_into`
+    (`read.prescan`): hashing reads and digests without the GIL, the scan holds it, so the two take the time of
+    the longer instead of both. A file that turns out to be loaded already wasted its scan."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256_of, path)
+        read.prescan(path)
+        return hashing.result()
 
 
 def _loaded_when(con: duckdb.DuckDBPyConnection, source: str, sha: str) -> str:

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +95,14 @@ def scan(path: Path) -> Scan:
             _reject_encoding()
         found = _scan(path, "gb18030") or _reject_encoding()
     return found
+
+
+def prescan(path: Path) -> None:
+    """`scan` a CSV within the size limit now, so that `read_into` finds it cached (`per_file`); whatever is
+    wrong with the file is left for `read_into` to report (a failed scan is not cached)."""
+    with suppress(Exception):
+        if path.suffix.lower() == ".csv" and path.stat().st_size / MB <= float(config.get("csv_max_mb")):
+            scan(path)
 
 
 def detect_encoding(path: Path) -> str:

@@ -384,3 +384,15 @@ def test_great_expectations_leaves_scipy_stats_unloaded_until_used():
     out = subprocess.run([sys.executable, "-c", script], cwd=config.ROOT, capture_output=True, text=True,
                          timeout=120).stdout
     assert out.split("\n")[:3] == ["_LazyModule", "True", "True module"]
+
+
+def test_a_csv_is_scanned_once_while_it_is_hashed(env, run_cli, tmp_path):
+    """ingest._hash_while_scanning scans the file beside its hash; `read_into` then finds the scan cached."""
+    from pipelines import read
+
+    f = rewrite(fixture("hair"), tmp_path / "hair_once.csv")
+    before = read.scan.cache_info()
+    code, out = run_cli("ingest", "hair", f)
+    after = read.scan.cache_info()
+    assert code == 0, out
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
