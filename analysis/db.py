@@ -215,11 +215,12 @@ def require(*names: str) -> None:
 class Meta:
     version: str | None
     published_at: str | None
-    mart_stamp: str | None      # digest of the mart files that computed the marts (`warehouse.mart_stamp`)
+    mart_stamp: str | None      # digest of the mart files and domain rules that computed them (`warehouse.mart_stamp`)
 
     @property
     def marts_outdated(self) -> bool:
-        """Whether an earlier version of the program (other mart files than these) computed the marts."""
+        """Whether an earlier version of the program (other mart files or domain rules than these) computed the
+        marts."""
         return self.mart_stamp != _program_mart_stamp()
 
 
@@ -231,7 +232,7 @@ def meta() -> Meta:
 
 @cache
 def _program_mart_stamp() -> str:
-    """The digest of this program's mart files, read once: they do not change while it runs."""
+    """The digest of this program's mart files and domain rules, read once: they do not change while it runs."""
     return warehouse.mart_stamp()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from pathlib import Path
 
 from tests.conftest import copy_to, fixture, rewrite
 
@@ -82,6 +83,25 @@ def test_marts_computed_by_an_earlier_program_are_flagged_and_rebuilt_once(env, 
     assert outdated not in texts(open_page("overview", "zh"))
     assert "python -m pipelines rebuild" not in run_cli("status")[1]
 
+
+
+def test_a_rule_changed_in_domain_flags_the_marts_and_the_rebuild_follows_it(env, run_cli, tmp_path, monkeypatch):
+    """An update that changes only a rule of `domain/` (here a unit's alias) leaves the mart files as they were: the
+    marts still count as computed by an earlier version, and `rebuild --if-outdated` recomputes them on the new
+    reference tables."""
+    import domain
+
+    run_cli("ingest", "cases", fixture("cases"))
+    assert "python -m pipelines rebuild" not in run_cli("status")[1]
+    rules = Path(shutil.copytree(domain.HERE, tmp_path / "domain"))
+    with open(rules / "units.csv", "a", encoding="utf-8") as f:
+        f.write("测试办,禁毒办\n")
+    monkeypatch.setattr(domain, "HERE", rules)
+    assert "python -m pipelines rebuild" in run_cli("status")[1]
+    code, out = run_cli("rebuild", "--if-outdated")
+    assert code == 0 and "已发布" in out, out
+    assert env.query("select unit from ref_units where alias = '测试办'") == [("禁毒办",)]
+    assert "python -m pipelines rebuild" not in run_cli("status")[1]
 
 def i18n_t(key: str) -> str:
     import i18n

@@ -298,9 +298,13 @@ def _reference_stamp() -> str:
     """A digest of what the reference tables are made from: every file of `domain/`, this module (which
     loads them) and the setting `trend_alpha` (a millisecond to compute; loading the tables takes twenty)."""
     digest = hashlib.sha256(str(config.get("trend_alpha")).encode())
-    for path in [Path(__file__), *sorted(p for p in domain.HERE.iterdir() if p.is_file())]:
+    for path in [Path(__file__), *_domain_files()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _domain_files() -> list[Path]:
+    return sorted(p for p in domain.HERE.iterdir() if p.is_file())
 
 
 def _load_labels(con: duckdb.DuckDBPyConnection) -> None:
@@ -372,11 +376,15 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def mart_stamp(texts: dict[Path, str] | None = None) -> str:
-    """A digest of `warehouse/marts/` as this program has it: stored by each rebuild, so that a warehouse whose
-    marts an earlier version of the program computed is told apart (`marts_outdated`) and rebuilt."""
+    """A digest of the rules the marts compute with as this program has them: `warehouse/marts/` and the
+    domain's files (the plan's targets, thresholds, units and vocabularies, loaded as reference tables). Stored
+    by each rebuild, so that a warehouse whose marts an earlier version of the program computed (other queries,
+    or the same queries on other rules) is told apart (`marts_outdated`) and rebuilt."""
     digest = hashlib.sha256()
     for path, sql in (texts or mart_sql()).items():
         digest.update(path.name.encode() + b"\0" + sql.encode() + b"\0")
+    for path in _domain_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
