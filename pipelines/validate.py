@@ -6,7 +6,9 @@ tables). Column-level failures name their rows, which are quarantined; a failed 
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -89,9 +91,6 @@ def _defer_unused_imports() -> None:
     expectation, two KS-test metrics): about a third of GX's import, which the whole `ingest` command waits
     for. Whatever needs it loads it when it first reads one of its names. A module already imported is left as
     it is; tests/test_ingest.py checks that importing GX still leaves it unloaded, and that it works when used."""
-    import importlib.util
-    import sys
-
     for name in DEFERRED_MODULES:
         if name in sys.modules:
             continue
