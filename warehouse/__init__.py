@@ -298,13 +298,20 @@ def _reference_stamp() -> str:
     """A digest of what the reference tables are made from: every file of `domain/`, this module (which
     loads them) and the setting `trend_alpha` (a millisecond to compute; loading the tables takes twenty)."""
     digest = hashlib.sha256(str(config.get("trend_alpha")).encode())
-    for path in [Path(__file__), *_domain_files()]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    _digest_files(digest, {Path(__file__): None})
+    _digest_domain(digest)
     return digest.hexdigest()
 
 
-def _domain_files() -> list[Path]:
-    return sorted(p for p in domain.HERE.iterdir() if p.is_file())
+def _digest_domain(digest) -> None:
+    """Add every file of `domain/` (the plan's rules as data) to `digest`."""
+    _digest_files(digest, {p: None for p in sorted(domain.HERE.iterdir()) if p.is_file()})
+
+
+def _digest_files(digest, files: dict[Path, str | None]) -> None:
+    """Add each file's name and content (its text when given, else read) to `digest`."""
+    for path, text in files.items():
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if text is None else text.encode()) + b"\0")
 
 
 def _load_labels(con: duckdb.DuckDBPyConnection) -> None:
@@ -381,16 +388,14 @@ def mart_stamp(texts: dict[Path, str] | None = None) -> str:
     by each rebuild, so that a warehouse whose marts an earlier version of the program computed (other queries,
     or the same queries on other rules) is told apart (`marts_outdated`) and rebuilt."""
     digest = hashlib.sha256()
-    for path, sql in (texts or mart_sql()).items():
-        digest.update(path.name.encode() + b"\0" + sql.encode() + b"\0")
-    for path in _domain_files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    _digest_files(digest, texts or mart_sql())
+    _digest_domain(digest)
     return digest.hexdigest()
 
 
 def marts_outdated(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse's marts were computed from other mart files than this program's (or before
-    rebuilds were stamped)."""
+    """Whether the warehouse's marts were computed from other mart files or domain rules than this program's
+    (or before rebuilds were stamped)."""
     return scalar(con, "select value from warehouse_meta where key = 'mart_stamp'") != mart_stamp()
 
 
