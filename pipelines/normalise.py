@@ -210,13 +210,11 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             found = identity_numbers_in(c.target, today)   # the trimmed text, in the outer query
             issues.append(f"case when len({found}) > 0 then '{c.name}:id_in_text:' || "
                           f"{identity.mask_sql(f'{found}[1]')} end")
-        elif issue_kind(c):
-            select.append(f"{_given(c, raw)} as __given_{c.target}")
-            shown = ""
-            if issue_kind(c) == "vocab":     # the raw spelling rides along, shown only when it is unknown
-                select.append(f"{raw} as __raw_{c.target}")
-                shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}"
-            issues.append(f"case when __given_{c.target} and {c.target} is null then ({kind}){shown} end")
+        elif issue_kind(c):     # the raw text rides along, read only where the typed value is missing
+            select.append(f"{raw} as __raw_{c.target}")
+            given = _given(c, f"__raw_{c.target}")
+            shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" if issue_kind(c) == "vocab" else ""
+            issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
     finished = _finish(source, cols, issues, key, typed_rows, today)

@@ -16,15 +16,13 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 import i18n
 from config import ConfigError
 from domain.sources import suite_dict
 
-if TYPE_CHECKING:
-    import pandas as pd     # imported by Great Expectations, on the thread of `preload`
+if TYPE_CHECKING:           # both imported by Great Expectations, on the thread of `preload`
+    import pandas as pd
+    import pyarrow as pa
 
 ROW_ID = "row_number"
 
@@ -177,6 +175,9 @@ def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
     become datetime64[ns], which GX compares vectorised (other units go row by row); Arrow converts them
     faster than pandas would.
     """
+    import pyarrow as pa    # loaded with GX by now (not at the top: the command's start waits for it)
+    import pyarrow.compute as pc
+
     columns = {}
     for name in table.column_names:
         column = table[name]
@@ -188,11 +189,12 @@ def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
     return pa.table(columns).to_pandas()
 
 
-def run(source: str, frame: pd.DataFrame, today: date) -> Outcome:
-    """Validate `frame` (which has ROW_ID) against the source's suite."""
+def run(source: str, table: pa.Table, today: date) -> Outcome:
+    """Validate `table` (`frame_query`'s rows, with ROW_ID) against the source's suite, on the frame
+    `frame_for` makes of it (here, so that a caller running this on a thread of its own overlaps that too)."""
     import pandas as pd     # loaded with GX by now
     outcome = Outcome()
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame_for(source, table)})
     result = batch.validate(
         suite(source),
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID],
