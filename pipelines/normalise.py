@@ -54,21 +54,42 @@ def _vocab_table(column: Column) -> str:
     return f"vocab_{column.target}"
 
 
-def build_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], present: list[str]) -> None:
-    """One small lookup table per coded column: each distinct spelling in the file → its code.
+def known_spellings(column: Column) -> list[str]:
+    """The spellings of a coded column's values as the domain writes them: every accepted spelling in its
+    folded form (`domain.vocabulary`), each code with its Chinese and English labels as written, the column's
+    extra values, and for a unit the banner. Extracts from the office's systems write these."""
+    kind = column.vocab or "township"
+    forms = set(domain.vocabulary(kind)) | set(column.extra)
+    forms |= {form for label in domain.labels(kind).values() for form in (label.code, label.zh, label.en)}
+    if column.type == "unit":
+        forms |= {domain.BANNER_CODE, domain.BANNER_NAME_ZH}
+    return sorted(forms)
 
-    A file of a million rows holds a handful of spellings per column: one pass over the rows collects them
-    all (cheaper than folding a million values in SQL), each is looked up once in Python
-    (`domain.canonical`), and the rows are coded by a join.
-    """
+
+def file_spellings(con: duckdb.DuckDBPyConnection, columns: list[Column], present: list[str]) -> dict[str, list[str]]:
+    """Each coded column's distinct spellings in the file (raw_unnumbered): one pass over its rows."""
     found = [c for c in columns if c.name in present]
-    spellings = dict(zip((c.name for c in found), con.execute(
+    if not found:
+        return {}
+    return dict(zip((c.name for c in found), con.execute(
         "select " + ", ".join(f"list(distinct {c.name}) filter (where {c.name} is not null)" for c in found)
-        + " from raw_unnumbered").fetchall()[0])) if found else {}
+        + " from raw_unnumbered").fetchall()[0]))
+
+
+def fill_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], spellings: dict[str, list[str]]) -> None:
+    """One small lookup table per coded column: each of `spellings` that `code_of` knows → its code (each looked
+    up once in Python, and the rows coded by a join: cheaper than folding a million values in SQL)."""
     for c in columns:
-        values = spellings.get(c.name) or []
+        coded = {v: code for v in spellings.get(c.name, []) if (code := code_of(c, v)) is not None}
         con.execute(f"create or replace temp table {_vocab_table(c)} as select unnest(?::varchar[]) as spelling, "
-                    "unnest(?::varchar[]) as code", [values, [code_of(c, v) for v in values]])
+                    "unnest(?::varchar[]) as code", [list(coded), list(coded.values())])
+
+
+def _unknown_spelling_found(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a row of `norm_unnumbered` has a coded value whose spelling the lookup tables did not hold."""
+    return bool(con.execute(
+        "select exists (select 1 from norm_unnumbered where len(issues) > 0 "
+        "and len(list_filter(issues, lambda i: split_part(i, ':', 2) = 'vocab')) > 0)").fetchone()[0])
 
 
 def _vocab(column: Column, col: str) -> str:
@@ -181,10 +202,18 @@ def issue_kind(column: Column) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
           key: bytes, snapshot_date: date | None = None) -> None:
-    """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order."""
+    """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order.
+
+    Coded values are looked up among the domain's own spellings (`known_spellings`), which saves a pass over
+    the file's rows. A row holding any other spelling makes a second look: the file's spellings are collected
+    (`file_spellings`), and if one of them is a variant `code_of` knows (another case, spaces, full-width
+    brackets), the rows are normalised again with it; if none is, the first result stands, its unknown
+    spellings quarantined. Either way each spelling gets the code `code_of` gives it."""
     limits = Limits.of(today)
     cols = [c for c in source.columns if c.type != "dropped"]
-    build_vocab_tables(con, [c for c in cols if c.type in {"vocab", "unit"}], present)
+    coded = [c for c in cols if c.type in {"vocab", "unit"}]
+    known = {c.name: known_spellings(c) for c in coded}
+    fill_vocab_tables(con, coded, known)
     select, issues, derived = [], [], []     # derived: computed once in a subquery, below what reads it
     for c in cols:
         raw = c.name if c.name in present else "null::varchar"
@@ -217,11 +246,16 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
-    finished = _finish(source, cols, issues, key, typed_rows, today)
-    con.execute(f"create or replace temp table norm_unnumbered as {finished}")
-    for c in cols:
-        if c.type in {"vocab", "unit"}:
-            con.execute(f"drop table if exists {_vocab_table(c)}")
+    statement = f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows, today)}"
+    con.execute(statement)
+    if coded and _unknown_spelling_found(con):
+        found = file_spellings(con, coded, present)
+        other = {name: [v for v in values if v not in known[name]] for name, values in found.items()}
+        if any(code_of(c, v) for c in coded for v in other.get(c.name, [])):   # a variant of a known spelling
+            fill_vocab_tables(con, coded, {name: known[name] + other.get(name, []) for name in known})
+            con.execute(statement)
+    for c in coded:
+        con.execute(f"drop table if exists {_vocab_table(c)}")
 
 
 def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, typed_rows: str,

@@ -396,3 +396,35 @@ def test_a_csv_is_scanned_once_while_it_is_hashed(env, run_cli, tmp_path):
     after = read.scan.cache_info()
     assert code == 0, out
     assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+
+
+def test_codes_spelled_as_the_domain_writes_them_need_no_pass_for_spellings(env, run_cli, tmp_path, monkeypatch):
+    """normalise.build looks coded values up among the domain's own spellings first; another spelling makes it
+    collect the file's spellings: a variant of a known one (case, spaces) gets the same code, an unknown one is
+    quarantined by name."""
+    from pipelines import normalise
+
+    passes = []
+    collect = normalise.file_spellings
+    monkeypatch.setattr(normalise, "file_spellings", lambda *a: passes.append(1) or collect(*a))
+    stored = "select * exclude (run_id) from fact_registry order by person_key"
+
+    def load(name: str, spelling: str | None) -> tuple[int, str]:
+        def edit(rows):
+            if spelling is not None:
+                rows[1][rows[0].index("primary_drug")] = spelling
+            return rows
+        passes.clear()
+        return run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / name, edit=edit))
+
+    code, out = load("as_written.csv", None)
+    assert code == 0 and passes == [], out
+    as_written = env.query(stored)
+    assert as_written[0] and "methamphetamine" in {r[9] for r in as_written}
+    code, out = load("variant.csv", "  METHAMPHETAMINE ")       # replaces the snapshot of the same date
+    assert code == 0 and passes == [1] and "0 quarantined" in out, out
+    assert env.query(stored) == as_written
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")     # one row of six
+    code, out = load("unknown.csv", "冰糖")
+    assert code == 0 and passes == [1] and "1 quarantined" in out, out
+    assert env.query("select reasons from quarantine where file_name = 'unknown.csv'")[0][0].count("冰糖") >= 1
