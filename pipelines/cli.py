@@ -8,6 +8,7 @@ warehouse or key, a broken expectation suite: nothing is published). Messages ar
 from __future__ import annotations
 
 import argparse
+import ctypes
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+MALLOPT = {-1: 2**31 - 1, -3: 32 << 20}    # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD (glibc's largest: 32 MiB)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -73,7 +77,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def keep_freed_memory() -> None:
+    """For a command that loads files, then exits: glibc keeps memory it is given back for the next allocation
+    instead of returning it to the system (`mallopt`: trim and mmap thresholds at their largest).
+
+    Validation allocates and frees arrays of tens of megabytes many times over (pandas filters the frame once per
+    expectation); returned each time, each is faulted in again: a national registry's load had a fifth more page
+    faults and kernel time without this (bench.ingest: about 0.2 s of its 6). Not for the app's server, whose memory should
+    shrink after a load; nothing happens where the C library is not glibc."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    for option, value in MALLOPT.items():
+        mallopt(option, value)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
+    keep_freed_memory()
     if args.source not in names():
         raise UsageError(i18n.both("cli_unknown_source", source=args.source, choices=", ".join(names())))
     for f in args.files:
@@ -120,6 +141,7 @@ def _loaded_hashes(sources: list[str]) -> dict[str, set[str]]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    keep_freed_memory()
     todo = landing_files()
     if not todo:
         print(i18n.both("cli_no_new_files", dir=config.path("data_dir") / "landing"))

@@ -100,3 +100,30 @@ def test_dry_run_of_a_gbk_file_with_chinese_headers(env, run_cli, tmp_path):
     assert code == 0, out
     assert "encoding gb18030, 6 rows read, 6 would load, 0 quarantined" in out
     assert not env.warehouse.exists()
+
+
+def test_a_load_command_keeps_freed_memory_for_its_next_allocations():
+    """cli.keep_freed_memory (ingest, run): a block of 20 MB comes from glibc's heap, not from a mapping of its
+    own that freeing it would return to the system (glibc's `mallinfo2`: `hblkhd`, bytes in such mappings)."""
+    script = """
+import ctypes, sys
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+libc = ctypes.CDLL(None)
+if not hasattr(libc, "mallinfo2"):
+    print("no glibc"); sys.exit()
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+def mapped_while_held():
+    block = libc.malloc(20 << 20)
+    held = libc.mallinfo2().hblkhd
+    libc.free(ctypes.c_void_p(block))
+    return held >= 20 << 20
+before = mapped_while_held()
+from pipelines import cli
+cli.keep_freed_memory()
+print(before, mapped_while_held())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=config.ROOT,
+                          env=os.environ, timeout=60)
+    assert done.stdout.split() in (["True", "False"], ["no", "glibc"]), done.stdout + done.stderr
