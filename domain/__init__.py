@@ -55,24 +55,22 @@ def _fold(text: str) -> str:
 
 
 @cache
-def vocabulary(kind: str) -> dict[str, str]:
-    """Every accepted spelling of `kind` (an enum name, 'substance' or 'township') → its code."""
-    out: dict[str, str] = {}
+def spellings(kind: str) -> tuple[tuple[str, str], ...]:
+    """Every accepted spelling of `kind` (an enum name, 'substance', 'township', 'plan_unit' or 'task') as the
+    domain's files write it, with its code, in file order (a later spelling that folds alike wins)."""
     if kind in {"plan_unit", "task"}:
         from domain import supervision
-        return supervision.unit_vocabulary() if kind == "plan_unit" else supervision.task_vocabulary()
-    if kind == "substance":
-        for s in substances():
-            names = [s["code"], s["name_zh"], s["name_en"], *filter(None, s["aliases"].split("|"))]
-            out.update({_fold(n): s["code"] for n in names})
-    elif kind == "township":
-        for t in townships():
-            names = [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]
-            out.update({_fold(n): t["code"] for n in names})
-    else:
-        for code, spec in enums()[kind].items():
-            out.update({_fold(n): code for n in [code, spec["en"], *spec["labels"]]})
-    return out
+        return supervision.unit_spellings() if kind == "plan_unit" else supervision.task_spellings()
+    if kind in {"substance", "township"}:
+        return tuple((name, row["code"]) for row in (substances() if kind == "substance" else townships())
+                     for name in [row["code"], row["name_zh"], row["name_en"], *filter(None, row["aliases"].split("|"))])
+    return tuple((name, code) for code, spec in enums()[kind].items() for name in [code, spec["en"], *spec["labels"]])
+
+
+@cache
+def vocabulary(kind: str) -> dict[str, str]:
+    """Every accepted spelling of `kind`, folded (`_fold`) → its code."""
+    return {_fold(name): code for name, code in spellings(kind)}
 
 
 def canonical(kind: str, value: str) -> str | None:

@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 
 import config
-from domain import HERE, Label, _fold, read_csv, townships
+from domain import HERE, Label, read_csv, townships
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -89,14 +89,12 @@ def named_tasks(unit: str) -> list[str]:
 
 
 @cache
-def unit_vocabulary() -> dict[str, str]:
-    """Every accepted spelling of a reporting unit → its normalised Chinese name (townships by code too)."""
-    out = {_fold(u): u for u in plan_units()}
-    out.update({_fold(a): u for a, u in aliases().items()})
-    for t in townships():
-        for name in [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]:
-            out[_fold(name)] = t["name_zh"]
-    return out
+def unit_spellings() -> tuple[tuple[str, str], ...]:
+    """Every accepted spelling of a reporting unit as written, with its normalised Chinese name (townships by
+    code too), in order (a later spelling that folds alike wins)."""
+    return (*((u, u) for u in plan_units()), *aliases().items(),
+            *((name, t["name_zh"]) for t in townships()
+              for name in [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]))
 
 
 @cache
@@ -119,8 +117,8 @@ def labels(kind: str) -> dict[str, Label]:
 
 
 @cache
-def task_vocabulary() -> dict[str, str]:
-    return {_fold(row["task"]): row["task"] for row in tasks()}
+def task_spellings() -> tuple[tuple[str, str], ...]:
+    return tuple((row["task"], row["task"]) for row in tasks())
 
 
 @cache

@@ -55,12 +55,11 @@ def _vocab_table(column: Column) -> str:
 
 
 def known_spellings(column: Column) -> list[str]:
-    """The spellings of a coded column's values as the domain writes them: every accepted spelling in its
-    folded form (`domain.vocabulary`), each code with its Chinese and English labels as written, the column's
-    extra values, and for a unit the banner. Extracts from the office's systems write these."""
+    """The spellings of a coded column's values the domain knows: each accepted spelling as its files write it
+    and folded (`domain.spellings`, `domain.vocabulary`), the column's extra values, and for a unit the banner.
+    Extracts from the office's systems write these."""
     kind = column.vocab or "township"
-    forms = set(domain.vocabulary(kind)) | set(column.extra)
-    forms |= {form for label in domain.labels(kind).values() for form in (label.code, label.zh, label.en)}
+    forms = {name for name, _ in domain.spellings(kind)} | set(domain.vocabulary(kind)) | set(column.extra)
     if column.type == "unit":
         forms |= {domain.BANNER_CODE, domain.BANNER_NAME_ZH}
     return sorted(forms)

@@ -409,10 +409,10 @@ def test_codes_spelled_as_the_domain_writes_them_need_no_pass_for_spellings(env,
     monkeypatch.setattr(normalise, "file_spellings", lambda *a: passes.append(1) or collect(*a))
     stored = "select * exclude (run_id) from fact_registry order by person_key"
 
-    def load(name: str, spelling: str | None) -> tuple[int, str]:
+    def load(name: str, spelling: str | None, column: str = "primary_drug") -> tuple[int, str]:
         def edit(rows):
             if spelling is not None:
-                rows[1][rows[0].index("primary_drug")] = spelling
+                rows[1][rows[0].index(column)] = spelling
             return rows
         passes.clear()
         return run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / name, edit=edit))
@@ -421,6 +421,8 @@ def test_codes_spelled_as_the_domain_writes_them_need_no_pass_for_spellings(env,
     assert code == 0 and passes == [], out
     as_written = env.query(stored)
     assert as_written[0] and "methamphetamine" in {r[9] for r in as_written}
+    code, out = load("letter.csv", "M", "sex")       # an alias as domain/enums.yaml writes it (row 1: 男)
+    assert code == 0 and passes == [] and env.query(stored) == as_written, out
     code, out = load("variant.csv", "  METHAMPHETAMINE ")       # replaces the snapshot of the same date
     assert code == 0 and passes == [1] and "0 quarantined" in out, out
     assert env.query(stored) == as_written
