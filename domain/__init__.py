@@ -63,7 +63,7 @@ def spellings(kind: str) -> tuple[tuple[str, str], ...]:
         return supervision.unit_spellings() if kind == "plan_unit" else supervision.task_spellings()
     if kind in {"substance", "township"}:
         return tuple((name, row["code"]) for row in (substances() if kind == "substance" else townships())
-                     for name in [row["code"], row["name_zh"], row["name_en"], *filter(None, row["aliases"].split("|"))])
+                     for name in [row["code"], row["name_zh"], row["name_en"], *row["aliases"].split("|")] if name)
     return tuple((name, code) for code, spec in enums()[kind].items() for name in [code, spec["en"], *spec["labels"]])
 
 

@@ -83,8 +83,8 @@ def keep_freed_memory() -> None:
 
     Validation allocates and frees arrays of tens of megabytes many times over (pandas filters the frame once per
     expectation); returned each time, each is faulted in again: a national registry's load had a fifth more page
-    faults and kernel time without this (bench.ingest: about 0.2 s of its 6). Not for the app's server, whose memory should
-    shrink after a load; nothing happens where the C library is not glibc."""
+    faults and kernel time without this (bench.ingest: about 0.2 s of its 6). Not for the app's server, whose
+    memory should shrink after a load; nothing happens where the C library is not glibc."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):

@@ -250,8 +250,8 @@ def _validate_while_storing(con: duckdb.DuckDBPyConnection, source: Source, run_
     """Great Expectations checks the rows while DuckDB stores them: two cores instead of one in turn.
 
     GX works on a pandas frame of its own, made on its thread from the rows it reads (Arrow and Python), while
-    DuckDB inserts every row that parsed (on its threads, the GIL released), all in the file's open transaction. `_settle` then takes out the
-    rows GX quarantined, or a rejection rolls the lot back.
+    DuckDB inserts every row that parsed (on its threads, the GIL released), all in the file's open transaction.
+    `_settle` then takes out the rows GX quarantined, or a rejection rolls the lot back.
     """
     available = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
     table = con.sql(validate.frame_query(source.name, available, "norm")).to_arrow_table()

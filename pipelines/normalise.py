@@ -245,7 +245,8 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
-    statement = f"create or replace temp table norm_unnumbered as {_finish(source, cols, issues, key, typed_rows, today)}"
+    finished = _finish(source, cols, issues, key, typed_rows, today)
+    statement = f"create or replace temp table norm_unnumbered as {finished}"
     con.execute(statement)
     if coded and _unknown_spelling_found(con):
         found = file_spellings(con, coded, present)

@@ -108,7 +108,8 @@ def test_a_load_command_keeps_freed_memory_for_its_next_allocations():
     script = """
 import ctypes, sys
 class Info(ctypes.Structure):
-    _fields_ = [(n, ctypes.c_size_t) for n in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
 libc = ctypes.CDLL(None)
 if not hasattr(libc, "mallinfo2"):
     print("no glibc"); sys.exit()
