@@ -55,11 +55,13 @@ def _vocab_table(column: Column) -> str:
 
 
 def known_spellings(column: Column) -> list[str]:
-    """The spellings of a coded column's values the domain knows: each accepted spelling as its files write it
-    and folded (`domain.spellings`, `domain.vocabulary`), the column's extra values, and for a unit the banner.
-    Extracts from the office's systems write these."""
+    """The spellings of a coded column's values the domain knows: each accepted spelling as its files write it,
+    in upper and title case, and folded (`domain.spellings`, `domain.vocabulary`), the column's extra values, and
+    for a unit the banner. Extracts from the office's systems write these."""
     kind = column.vocab or "township"
-    forms = {name for name, _ in domain.spellings(kind)} | set(domain.vocabulary(kind)) | set(column.extra)
+    written = {name for name, _ in domain.spellings(kind)}
+    forms = written | {case(n) for n in written for case in (str.upper, str.title)} | set(domain.vocabulary(kind))
+    forms |= set(column.extra)
     if column.type == "unit":
         forms |= {domain.BANNER_CODE, domain.BANNER_NAME_ZH}
     return sorted(forms)

@@ -423,6 +423,8 @@ def test_codes_spelled_as_the_domain_writes_them_need_no_pass_for_spellings(env,
     assert as_written[0] and "methamphetamine" in {r[9] for r in as_written}
     code, out = load("letter.csv", "M", "sex")       # an alias as domain/enums.yaml writes it (row 1: 男)
     assert code == 0 and passes == [] and env.query(stored) == as_written, out
+    code, out = load("upper.csv", "METHAMPHETAMINE")       # a code in upper case
+    assert code == 0 and passes == [] and env.query(stored) == as_written, out
     code, out = load("variant.csv", "  METHAMPHETAMINE ")       # replaces the snapshot of the same date
     assert code == 0 and passes == [1] and "0 quarantined" in out, out
     assert env.query(stored) == as_written
