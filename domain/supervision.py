@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 
 import config
-from domain import HERE, Label, read_csv, townships
+from domain import HERE, Label, read_csv, spellings, townships
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -92,9 +92,9 @@ def named_tasks(unit: str) -> list[str]:
 def unit_spellings() -> tuple[tuple[str, str], ...]:
     """Every accepted spelling of a reporting unit as written, with its normalised Chinese name (townships by
     code too), in order (a later spelling that folds alike wins)."""
+    name_zh = {t["code"]: t["name_zh"] for t in townships()}
     return (*((u, u) for u in plan_units()), *aliases().items(),
-            *((name, t["name_zh"]) for t in townships()
-              for name in [t["code"], t["name_zh"], t["name_en"], *filter(None, t["aliases"].split("|"))]))
+            *((name, name_zh[code]) for name, code in spellings("township")))
 
 
 @cache

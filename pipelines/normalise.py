@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import duckdb
 
@@ -54,17 +55,18 @@ def _vocab_table(column: Column) -> str:
     return f"vocab_{column.target}"
 
 
-def known_spellings(column: Column) -> list[str]:
-    """The spellings of a coded column's values the domain knows: each accepted spelling as its files write it,
-    in upper and title case, and folded (`domain.spellings`, `domain.vocabulary`), the column's extra values, and
-    for a unit the banner. Extracts from the office's systems write these."""
+@cache
+def known_codes(column: Column) -> dict[str, str]:
+    """The code of each spelling of a coded column's values the domain knows (`code_of`): each accepted spelling
+    as its files write it, in upper and title case, and folded (`domain.spellings`, `domain.vocabulary`), the
+    column's extra values, and for a unit the banner. Extracts from the office's systems write these."""
     kind = column.vocab or "township"
     written = {name for name, _ in domain.spellings(kind)}
     forms = written | {case(n) for n in written for case in (str.upper, str.title)} | set(domain.vocabulary(kind))
     forms |= set(column.extra)
     if column.type == "unit":
         forms |= {domain.BANNER_CODE, domain.BANNER_NAME_ZH}
-    return sorted(forms)
+    return {form: code for form in sorted(forms) if (code := code_of(column, form)) is not None}
 
 
 def file_spellings(con: duckdb.DuckDBPyConnection, columns: list[Column], present: list[str]) -> dict[str, list[str]]:
@@ -77,11 +79,11 @@ def file_spellings(con: duckdb.DuckDBPyConnection, columns: list[Column], presen
         + " from raw_unnumbered").fetchall()[0]))
 
 
-def fill_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], spellings: dict[str, list[str]]) -> None:
-    """One small lookup table per coded column: each of `spellings` that `code_of` knows → its code (each looked
-    up once in Python, and the rows coded by a join: cheaper than folding a million values in SQL)."""
+def fill_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], codes: dict[str, dict[str, str]]) -> None:
+    """One small lookup table per coded column, spelling → code (`codes`, per column name): each spelling looked
+    up once in Python, and the rows coded by a join (cheaper than folding a million values in SQL)."""
     for c in columns:
-        coded = {v: code for v in spellings.get(c.name, []) if (code := code_of(c, v)) is not None}
+        coded = codes.get(c.name, {})
         con.execute(f"create or replace temp table {_vocab_table(c)} as select unnest(?::varchar[]) as spelling, "
                     "unnest(?::varchar[]) as code", [list(coded), list(coded.values())])
 
@@ -205,7 +207,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
           key: bytes, snapshot_date: date | None = None) -> None:
     """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order.
 
-    Coded values are looked up among the domain's own spellings (`known_spellings`), which saves a pass over
+    Coded values are looked up among the domain's own spellings (`known_codes`), which saves a pass over
     the file's rows. A row holding any other spelling makes a second look: the file's spellings are collected
     (`file_spellings`), and if one of them is a variant `code_of` knows (another case, spaces, full-width
     brackets), the rows are normalised again with it; if none is, the first result stands, its unknown
@@ -213,7 +215,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
     limits = Limits.of(today)
     cols = [c for c in source.columns if c.type != "dropped"]
     coded = [c for c in cols if c.type in {"vocab", "unit"}]
-    known = {c.name: known_spellings(c) for c in coded}
+    known = {c.name: known_codes(c) for c in coded}
     fill_vocab_tables(con, coded, known)
     select, issues, derived = [], [], []     # derived: computed once in a subquery, below what reads it
     for c in cols:
@@ -252,9 +254,10 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
     con.execute(statement)
     if coded and _unknown_spelling_found(con):
         found = file_spellings(con, coded, present)
-        other = {name: [v for v in values if v not in known[name]] for name, values in found.items()}
-        if any(code_of(c, v) for c in coded for v in other.get(c.name, [])):   # a variant of a known spelling
-            fill_vocab_tables(con, coded, {name: known[name] + other.get(name, []) for name in known})
+        variants = {c.name: {v: code for v in found.get(c.name) or [] if v not in known[c.name]
+                             and (code := code_of(c, v)) is not None} for c in coded}
+        if any(variants.values()):
+            fill_vocab_tables(con, coded, {name: known[name] | variants[name] for name in known})
             con.execute(statement)
     for c in coded:
         con.execute(f"drop table if exists {_vocab_table(c)}")

@@ -101,7 +101,8 @@ def prescan(path: Path) -> None:
     """`scan` a CSV within the size limit now, so that `read_into` finds it cached (`per_file`); whatever is
     wrong with the file is left for `read_into` to report (a failed scan is not cached)."""
     with suppress(Exception):
-        if path.suffix.lower() == ".csv" and path.stat().st_size / MB <= float(config.get("csv_max_mb")):
+        if path.suffix.lower() == ".csv":
+            _check_size(path.stat().st_size / MB, float(config.get("csv_max_mb")), "CSV_MAX_MB")
             scan(path)
 
 
