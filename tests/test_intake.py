@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import subprocess
 import sys
 import threading
 
 import config
+from pipelines import cli
 
 from tests.conftest import fixture, rewrite
 
@@ -130,3 +132,28 @@ libc.free(ctypes.c_void_p(block))
         return done.stdout.strip() or done.stderr
     plain, kept = first_block(), first_block("keep")
     assert (plain, kept) in {("mapped", "heap"), ("no-glibc", "no-glibc")}, (plain, kept)
+
+
+def test_a_load_command_collects_garbage_once_before_each_file_and_never_on_its_own(env, tmp_path):
+    """cli.collecting_per_file (ingest, run): Python's collector does not run by itself during a load (it ran
+    about 500 times for a national registry); the loader makes one full collection before each file instead, so
+    one file's garbage never outlives the next, and the setting is back on when the command ends (the command is
+    called as `main` calls it, parsed arguments in hand: parsing reads the sources' file, with collections of its
+    own)."""
+    files = [rewrite(fixture("cases"), tmp_path / f"cases_{n}.csv", edit=lambda rows, n=n: rows[:len(rows) - n])
+             for n in range(3)]
+    args = cli._parser().parse_args(["ingest", "cases", *map(str, files)])
+    collections: list[tuple[int, bool]] = []      # (generation, automatic collection on)
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append((info["generation"], gc.isenabled()))
+    gc.callbacks.append(seen)
+    try:
+        code = cli.COMMANDS["ingest"](args)
+    finally:
+        gc.callbacks.remove(seen)
+    assert code == 0 and env.count("pipeline_runs") == 3
+    assert collections[:3] == [(2, False)] * 3, collections[:6]
+    assert len(collections) <= 4, f"{len(collections)} collections"    # one may come as the setting is restored
+    assert gc.isenabled()
