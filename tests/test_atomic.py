@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 import config
+import i18n
 from domain.identity import check_char
 from tests.conftest import fixture
 
@@ -51,37 +52,41 @@ def wait_for_building(folder: Path, proc: subprocess.Popen, timeout: float = 60)
 
 
 @pytest.fixture(scope="module")
-def big_load(tmp_path_factory) -> tuple[Path, float]:
-    """A registry file of 150,000 persons, and how long its whole load takes from the moment the warehouse copy
-    appears until the command exits (measured here in a warehouse of its own): the kills below land at
-    fractions of it, so they fall inside the load however fast this machine is that hour."""
-    root = tmp_path_factory.mktemp("big-load")
-    big = big_registry(root / "registry_big.csv", 150_000)
-    environ = dict(os.environ, WAREHOUSE_PATH=str(root / "wh" / "warehouse.duckdb"),
-                   PSEUDONYM_KEY_FILE=str(root / "key"), DATA_DIR=str(root / "data"))
-    proc = start_ingest("registry", big, environ)
-    wait_for_building(root / "wh", proc)
-    started = time.perf_counter()
-    assert proc.wait() == 0, proc.communicate()
-    return big, time.perf_counter() - started
+def big_file(tmp_path_factory) -> Path:
+    """A registry file of 150,000 persons: a load long enough to be killed at each of its stages."""
+    return big_registry(tmp_path_factory.mktemp("big-load") / "registry_big.csv", 150_000)
 
 
-@pytest.mark.parametrize("fraction", [0.0, 0.35, 0.7])
-def test_load_killed_midway_leaves_the_previous_warehouse(env, run_cli, big_load, fraction):
+def wait_for_stage(proc: subprocess.Popen, stage: str, timeout: float = 120) -> None:
+    """Until the command's progress bar (on its standard error) names `stage` (i18n `stage_<stage>`): the file
+    has reached that step, however fast the machine is."""
+    shown = i18n.both(f"stage_{stage}").encode()
+    seen = b""
+    deadline = time.time() + timeout
+    while shown not in seen:
+        chunk = os.read(proc.stderr.fileno(), 4096)
+        assert chunk, f"the load ended before it reached {stage!r}: {seen[-300:]!r}"
+        seen += chunk
+        assert time.time() < deadline
+
+
+@pytest.mark.parametrize("stage", ["read", "validate", "store"])
+def test_load_killed_midway_leaves_the_previous_warehouse(env, run_cli, big_file, stage):
+    """Killed once its warehouse copy exists and the file is being read, validated (with the rows being stored
+    beside it), or stored (the replaced snapshot being taken out, then the marts rebuilt)."""
     run_cli("ingest", "cases", fixture("cases"))
     run_cli("ingest", "registry", fixture("registry"))
     before, runs_before = env.counts(), env.query("select * from pipeline_runs order by all")
-    big, seconds = big_load
-    proc = start_ingest("registry", big)
+    proc = start_ingest("registry", big_file)
     wait_for_building(env.warehouse.parent, proc)
-    time.sleep(fraction * seconds)
-    assert proc.poll() is None, "the load finished before it could be killed: use a bigger file"
+    wait_for_stage(proc, stage)
+    assert proc.poll() is None, "the load finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert env.counts() == before
     assert env.query("select * from pipeline_runs order by all") == runs_before
     # a rerun completes and clears what the killed load left behind
-    code, out = run_cli("ingest", "registry", big)
+    code, out = run_cli("ingest", "registry", big_file)
     assert code == 0, out
     assert not list(env.warehouse.parent.glob("*.building-*"))
     assert env.count("fact_registry") == 6 + 150_000 - 6  # the big file replaced the 2024-06-30 snapshot
