@@ -89,8 +89,8 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
             bar.set_postfix_str(f"{path.name}: {i18n.both('stage_' + name)}")
             if on_stage is not None:
                 on_stage(index, path.name, name)
-        if not gc.isenabled():      # a load command's (cli.collecting_per_file): the garbage of the file before
-            gc.collect()
+        if not gc.isenabled():      # a load command's (cli.collecting_per_file): the file before's garbage
+            gc.collect(1)
         stage("hash")
         result = FileResult(source_name, path.name, _hash_while_scanning(path))
         again = result.sha256 in done
