@@ -1,5 +1,6 @@
-"""How the marts are rebuilt: in dependency order, two at a time, the same marts as one by one; the reference
-tables reloaded only when what they are made from changed."""
+"""How the marts are rebuilt: in dependency order, two at a time, the same marts as one by one; after a load only
+those that read what it wrote, the same marts as a full rebuild; the reference tables reloaded only when what they
+are made from changed."""
 from __future__ import annotations
 
 import math
@@ -9,7 +10,8 @@ import duckdb
 import pytest
 
 import warehouse
-from tests.conftest import fixture
+from pipelines.ingest import RUN_RECORDS
+from tests.conftest import fixture, rewrite
 
 
 def derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -113,3 +115,55 @@ def test_a_mart_failing_midway_leaves_the_live_warehouse_as_it_was(env, run_cli,
     assert env.warehouse.read_bytes() == before
     assert sorted(p.name for p in env.warehouse.parent.iterdir() if p.is_file()) == [env.warehouse.name,
                                                                                      env.warehouse.name + ".lock"]
+
+
+def names(files) -> set[str]:
+    return {f.stem for f in files}
+
+
+def test_a_table_changes_the_marts_that_read_it_and_those_that_read_them():
+    """Task reports (with the records of every run) reach the supervision marts and, through the quarantine,
+    the six-zero checks and what is made of them; never the wastewater, hair or registry marts."""
+    affected = names(warehouse.marts_reading({"fact_task_reports", *RUN_RECORDS}))
+    assert {"92_mart_task_compliance", "94_mart_task_progress", "58_int_quarantined_cases",
+            "80_mart_six_zero_checks", "81_mart_township_checks", "85_mart_six_zero"} <= affected
+    assert not affected & {"10_mart_wastewater_loads", "30_mart_wastewater_quarterly", "40_mart_hair_positivity",
+                           "50_mart_registry_township", "70_mart_four_up_four_down"}
+    wastewater = names(warehouse.marts_reading({"fact_wastewater"}))
+    assert {"10_mart_wastewater_loads", "30_mart_wastewater_quarterly", "32_mart_wastewater_year",
+            "80_mart_six_zero_checks", "85_mart_six_zero", "90_mart_early_warnings"} <= wastewater
+    assert "20_mart_cases_quarter" not in wastewater and "92_mart_task_compliance" not in wastewater
+
+
+def test_loads_rebuild_only_what_they_change_and_end_with_the_marts_of_a_full_rebuild(env, run_cli, tmp_path):
+    for source in ("wastewater", "cases", "hair", "registry", "indicators"):
+        assert run_cli("ingest", source, fixture(source))[0] == 0, source
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(env.warehouse, copy)
+    with duckdb.connect(str(env.warehouse), read_only=True) as con:
+        loaded = derived_tables(con)
+    with duckdb.connect(str(copy)) as con:
+        warehouse.build_marts(con)
+        rebuilt = derived_tables(con)
+    assert loaded.keys() == rebuilt.keys() and len(loaded) == len(warehouse.mart_files())
+    assert sum(map(len, loaded.values())) > 100
+    for name in loaded:
+        assert same(loaded[name], rebuilt[name]), name
+
+
+def test_a_mart_no_load_wrote_to_is_kept_until_a_setting_it_reads_changes(env, run_cli, tmp_path, monkeypatch):
+    """A mart emptied by hand stays empty through a load that does not reach it (a setting the marts do not read
+    changed meanwhile), is rebuilt by one that does, and by any load once a setting the marts read changed
+    (every mart is then computed again)."""
+    run_cli("ingest", "wastewater", fixture("wastewater"))
+    run_cli("ingest", "cases", fixture("cases"))
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute("delete from mart_wastewater_year; delete from mart_cases_year")
+    monkeypatch.setenv("MART_BUILD_WORKERS", "1")
+    fewer = rewrite(fixture("cases"), tmp_path / "cases_fewer.csv", edit=lambda rows: rows[:-1])
+    assert run_cli("ingest", "cases", fewer)[0] == 0
+    assert env.count("mart_wastewater_year") == 0 and env.count("mart_cases_year") > 0
+    assert "staff_ratio_base" in warehouse.mart_settings()
+    monkeypatch.setenv("STAFF_RATIO_BASE", "registered")
+    assert run_cli("ingest", "hair", fixture("hair"))[0] == 0
+    assert env.count("mart_wastewater_year") > 0

@@ -25,6 +25,16 @@ def test_every_setting_read_is_documented():
     assert settings_read_by_code() <= set(config.registry())
 
 
+def test_a_change_to_any_setting_a_mart_reads_rebuilds_every_mart():
+    """`warehouse.mart_settings`, the settings whose change makes the next load compute every mart again (not only
+    those reading what it wrote), are every setting a mart file reads, found as above."""
+    import warehouse
+
+    found = {m.group(2) or m.group(3) for f in warehouse.mart_files()
+             for m in READS.finditer(f.read_text(encoding="utf-8"))}
+    assert warehouse.mart_settings() == found and {"below_loq_rule", "staff_ratio_base"} <= found
+
+
 def test_every_documented_setting_is_read_somewhere():
     assert set(config.registry()) <= settings_read_by_code()
 

@@ -170,11 +170,12 @@ def _clear_leftovers(path: Path) -> None:
 
 
 @contextmanager
-def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def publishing(path: Path | None = None, changed: Iterable[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a fresh copy of the warehouse, then publish it atomically.
 
-    If the block raises, the copy is thrown away and the live warehouse is untouched; a full disk is raised
-    as DiskFull (the copy removed first, whatever else fails while cleaning up).
+    `changed` names the stored tables the block may write: only the marts that read them are rebuilt
+    (`build_marts`); None, every mart. If the block raises, the copy is thrown away and the live warehouse is
+    untouched; a full disk is raised as DiskFull (the copy removed first, whatever else fails while cleaning up).
     """
     path = path or live_path()
     memory = config.get("load_memory_limit")
@@ -182,7 +183,7 @@ def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         _clear_leftovers(path)
         building = path.with_name(f"{path.name}{TMP_SUFFIX}-{os.getpid()}")
         try:
-            with _building(path, building, memory) as con:
+            with _building(path, building, memory, changed) as con:
                 yield con
         except Exception as exc:
             if disk_full(exc):
@@ -191,7 +192,8 @@ def publishing(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def _building(path: Path, building: Path, memory: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def _building(path: Path, building: Path, memory: str,
+              changed: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The copy being built, published when the block ends; removed (WAL included) when anything fails."""
     try:
         if path.exists():
@@ -201,7 +203,7 @@ def _building(path: Path, building: Path, memory: str) -> Iterator[duckdb.DuckDB
             apply_schema(con)
             stamp_version(con)
             yield con
-            build_marts(con)
+            build_marts(con, changed)
             con.execute("update warehouse_meta set value = ? where key = 'published_at'", [_now()])
             con.execute("checkpoint")
             con.close()
@@ -260,9 +262,10 @@ REFERENCE_TABLES = {
 }
 
 
-def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+def load_reference(con: duckdb.DuckDBPyConnection) -> bool:
     """(Re)load the domain's reference tables (all text) so that marts can join them; kept as they are when
-    what they are made from has not changed since they were loaded (`_reference_stamp`).
+    what they are made from has not changed since they were loaded (`_reference_stamp`). Returns whether they
+    were loaded.
 
     Also `ref_labels` (display labels of every code) and `ref_t_critical`: two-sided critical values of
     Student's t for the setting `trend_alpha`, one row per degree of freedom, so that the wastewater trend's
@@ -273,7 +276,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
 
     stamp = _reference_stamp()
     if scalar(con, "select value from warehouse_meta where key = 'reference_stamp'") == stamp:
-        return      # the same domain files and settings: the tables already hold what they would be loaded with
+        return False    # the same domain files and settings: the tables already hold what they would be loaded with
     for table, file in REFERENCE_TABLES.items():
         # Read here and passed as one list per column: these files are ours and tiny, and one statement with
         # parameters costs a fraction of DuckDB's CSV reader. An empty field is null, as read_csv reads it.
@@ -292,6 +295,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
                 "?::double as alpha, unnest(?::double[]) as t_critical",
                 [dfs, alpha, stdtrit(dfs, 1 - alpha / 2).tolist()])
     con.execute("insert or replace into warehouse_meta values ('reference_stamp', ?)", [stamp])
+    return True
 
 
 def _reference_stamp() -> str:
@@ -344,6 +348,7 @@ def mart_files() -> list[Path]:
 
 DERIVED_PREFIXES = ("mart_", "int_")
 CREATES = re.compile(r"create or replace (?:table|view|macro) (\w+)")
+TABLES_MADE = re.compile(r"create or replace (?:table|view) (\w+)")
 
 
 def mart_sql() -> dict[Path, str]:
@@ -360,26 +365,54 @@ def mart_dependencies(texts: dict[Path, str] | None = None) -> dict[Path, set[Pa
     return {f: {maker[n] for n in named.findall(sql) if maker[n] < f} for f, sql in texts.items()}
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every mart from the stored facts, on a warehouse no reader sees yet (the copy `publishing`
+def build_marts(con: duckdb.DuckDBPyConnection, changed: Iterable[str] | None = None) -> None:
+    """Recompute the marts from the stored facts, on a warehouse no reader sees yet (the copy `publishing`
     builds, or a private one): the marts are committed one by one, so a failure leaves half a rebuild, which
     the caller throws away with the copy.
 
-    Every derived table and view is dropped first, so the warehouse holds exactly what `warehouse/marts/`
-    defines (a renamed or removed mart leaves nothing stale behind). The settings are SQL variables for the
-    build and are stored in `ref_settings`, which views read and which records what a version was built with.
-    Marts are built `mart_build_workers` at a time, each as soon as the marts it reads are built: DuckDB
-    plans a statement on one core, and most marts are small, so two at a time keep both cores busy.
+    `changed` names the stored tables written since the marts were last built: only the marts that read one of
+    them, and the marts that read those, are computed again (`marts_reading`). Every mart is, with every derived
+    table and view dropped first (so the warehouse holds exactly what `warehouse/marts/` defines), when
+    `changed` is None, when the marts or the domain's rules are not those this program computes
+    (`marts_outdated`), when a setting or a reference table differs from what they were built with, or when a
+    mart is missing (a new warehouse). The settings are SQL variables for the build and are stored in
+    `ref_settings`, which views read and which records what a version was built with. Marts are built
+    `mart_build_workers` at a time, each as soon as the marts it reads are built: DuckDB plans a statement on one
+    core, and most marts are small, so two at a time keep both cores busy.
     """
     texts = mart_sql()
-    load_reference(con)
+    stale = load_reference(con) | _settings_changed(con, texts) | marts_outdated(con) | _marts_missing(con, texts)
     store_settings(con)
-    for name, kind in con.execute("select table_name, table_type from information_schema.tables "
-                                  "where table_schema = 'main'").fetchall():
-        if name.startswith(DERIVED_PREFIXES):
-            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
+    if changed is None or stale:
+        for name, kind in con.execute("select table_name, table_type from information_schema.tables "
+                                      "where table_schema = 'main'").fetchall():
+            if name.startswith(DERIVED_PREFIXES):
+                con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
+    else:
+        texts = marts_reading(set(changed), texts)
     _build_in_dependency_order(con, texts, max(1, int(config.get("mart_build_workers"))))
-    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp(texts)])
+    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp()])
+
+
+def marts_reading(tables: set[str], texts: dict[Path, str] | None = None) -> dict[Path, str]:
+    """The mart files (with their SQL, in build order) that name one of `tables`, or a mart made by such a file,
+    directly or not: what a change to those tables can change. Named in a comment counts too (one mart too
+    many is only built when it need not be)."""
+    texts = texts or mart_sql()
+    needs = mart_dependencies(texts)
+    named = re.compile(r"\b(" + "|".join(map(re.escape, sorted(tables))) + r")\b") if tables else None
+    affected: set[Path] = set()
+    for f, sql in texts.items():        # in build order: what a mart reads is decided before it
+        if (named is not None and named.search(sql)) or needs[f] & affected:
+            affected.add(f)
+    return {f: sql for f, sql in texts.items() if f in affected}
+
+
+def _marts_missing(con: duckdb.DuckDBPyConnection, texts: dict[Path, str]) -> bool:
+    """Whether a table or view the mart files make is not in the warehouse (a new one, or one built by a version
+    with other marts). Every file makes one, and a macro is made by the file that makes its table."""
+    made = {n for sql in texts.values() for n in TABLES_MADE.findall(sql)}
+    return not made <= _tables(con)
 
 
 def mart_stamp(texts: dict[Path, str] | None = None) -> str:
@@ -399,21 +432,47 @@ def marts_outdated(con: duckdb.DuckDBPyConnection) -> bool:
     return scalar(con, "select value from warehouse_meta where key = 'mart_stamp'") != mart_stamp()
 
 
+def _settings_changed(con: duckdb.DuckDBPyConnection, texts: dict[Path, str]) -> bool:
+    """Whether a setting the marts compute with (`mart_settings`) differs from the value they were last built
+    with (`ref_settings`)."""
+    stored = dict(con.execute("select setting, value from ref_settings").fetchall()) \
+        if "ref_settings" in _tables(con) else {}
+    values = _setting_values()
+    return any(stored.get(name) != values[name] for name in mart_settings(texts))
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                      "where table_schema = 'main'").fetchall()}
+
+
+def _setting_values() -> dict[str, str]:
+    return {name: str(config.get(name)) for name in config.registry()}
+
+
 def store_settings(con: duckdb.DuckDBPyConnection) -> None:
     """Every setting's value in `ref_settings`: what the version is built with (the marts read them as variables
     of the connection that builds them, `set_variables`)."""
-    values = {name: config.get(name) for name in config.registry()}
+    values = _setting_values()
     con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
-                "unnest(?::varchar[]) as value", [list(values), [str(v) for v in values.values()]])
+                "unnest(?::varchar[]) as value", [list(values), list(values.values())])
 
 
 VARIABLE = re.compile(r"getvariable\(\s*'(\w+)'\s*\)")
+SETTING_READ = re.compile(r"\bsetting\s*=\s*'(\w+)'")
 
 
 def mart_variables(texts: dict[Path, str] | None = None) -> set[str]:
     """The settings the marts read with `getvariable` and the setting's name in single quotes
     (tests/test_settings.py checks that every `getvariable` of a mart is written so)."""
     return {name for sql in (texts or mart_sql()).values() for name in VARIABLE.findall(sql)}
+
+
+def mart_settings(texts: dict[Path, str] | None = None) -> set[str]:
+    """The settings the marts compute with: read as variables (`mart_variables`) or from `ref_settings`
+    (`setting = 'name'`, in a view, which reads them when it is queried)."""
+    texts = texts or mart_sql()
+    return mart_variables(texts) | {name for sql in texts.values() for name in SETTING_READ.findall(sql)}
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> None:
