@@ -57,21 +57,21 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
 
     `reload` loads content already loaded again on purpose (to restore a replaced registry snapshot);
     the run says so in `pipeline_runs`."""
-    with warehouse.publishing(changed=_written_by([source_name])) as con:
+    with warehouse.publishing(changed=tables_written_by([source_name])) as con:
         return _process(con, source_name, paths, snapshot_date, progress, reload, on_stage)
 
 
 def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
     """Validate and load the files of several sources (`run`): one new warehouse version for them all, so the
     marts are rebuilt once and no reader sees one source's new files beside another's old ones."""
-    with warehouse.publishing(changed=_written_by(list(files))) as con:
+    with warehouse.publishing(changed=tables_written_by(list(files))) as con:
         return [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)]
 
 
 RUN_RECORDS = ("pipeline_runs", "quarantine", "validation_results")
 
 
-def _written_by(source_names: list[str]) -> set[str]:
+def tables_written_by(source_names: list[str]) -> set[str]:
     """The stored tables a load of these sources writes: their facts and the records of every run (only the
     marts that read one of them are rebuilt, `warehouse.build_marts`)."""
     return {sources()[name].table for name in source_names} | set(RUN_RECORDS)
