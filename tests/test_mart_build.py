@@ -30,6 +30,14 @@ def same(a, b) -> bool:
     return a == b
 
 
+def assert_same_marts(a: dict[str, list[tuple]], b: dict[str, list[tuple]], min_rows: int) -> None:
+    """Both hold every mart, more than `min_rows` rows in all, each mart the same rows (`same`)."""
+    assert a.keys() == b.keys() and len(a) == len(warehouse.mart_files())
+    assert sum(map(len, a.values())) > min_rows
+    for name in a:
+        assert same(a[name], b[name]), name
+
+
 def test_two_at_a_time_builds_the_same_marts_as_one_by_one(demo_build, tmp_path, monkeypatch):
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(demo_build.warehouse.read_bytes())
@@ -40,10 +48,7 @@ def test_two_at_a_time_builds_the_same_marts_as_one_by_one(demo_build, tmp_path,
         monkeypatch.setenv("MART_BUILD_WORKERS", "2")
         warehouse.build_marts(con)
         two_at_a_time = derived_tables(con)
-    assert one_by_one.keys() == two_at_a_time.keys() and len(one_by_one) == len(warehouse.mart_files())
-    assert sum(map(len, one_by_one.values())) > 1000
-    for name in one_by_one:
-        assert same(one_by_one[name], two_at_a_time[name]), name
+    assert_same_marts(one_by_one, two_at_a_time, min_rows=1000)
 
 
 def fresh() -> duckdb.DuckDBPyConnection:
@@ -145,10 +150,7 @@ def test_loads_rebuild_only_what_they_change_and_end_with_the_marts_of_a_full_re
     with duckdb.connect(str(copy)) as con:
         warehouse.build_marts(con)
         rebuilt = derived_tables(con)
-    assert loaded.keys() == rebuilt.keys() and len(loaded) == len(warehouse.mart_files())
-    assert sum(map(len, loaded.values())) > 100
-    for name in loaded:
-        assert same(loaded[name], rebuilt[name]), name
+    assert_same_marts(loaded, rebuilt, min_rows=100)
 
 
 def test_a_mart_no_load_wrote_to_is_kept_until_a_setting_it_reads_changes(env, run_cli, tmp_path, monkeypatch):
