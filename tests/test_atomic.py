@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -39,8 +40,8 @@ def big_registry(path: Path, rows: int) -> Path:
 
 def start_ingest(source: str, path: Path, environ: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipelines", "ingest", source, str(path)],
-                            cwd=config.ROOT, env=environ or dict(os.environ), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            cwd=config.ROOT, env={**(environ or os.environ), "PYTHONIOENCODING": "utf-8"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def wait_for_building(folder: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -59,15 +60,21 @@ def big_file(tmp_path_factory) -> Path:
 
 def wait_for_stage(proc: subprocess.Popen, stage: str, timeout: float = 120) -> None:
     """Until the command's progress bar (on its standard error) names `stage` (i18n `stage_<stage>`): the file
-    has reached that step, however fast the machine is."""
+    has reached that step, however fast the machine is. Kills the command if it never does."""
     shown = i18n.both(f"stage_{stage}").encode()
     seen = b""
     deadline = time.time() + timeout
-    while shown not in seen:
-        chunk = os.read(proc.stderr.fileno(), 4096)
-        assert chunk, f"the load ended before it reached {stage!r}: {seen[-300:]!r}"
-        seen += chunk
-        assert time.time() < deadline
+    try:
+        while shown not in seen:
+            ready, _, _ = select.select([proc.stderr], [], [], max(0.0, deadline - time.time()))
+            assert ready, f"no {stage!r} within {timeout} s: {seen[-300:]!r}"
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            assert chunk, f"the load ended before it reached {stage!r}: {seen[-300:]!r}"
+            seen += chunk
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
 
 
 @pytest.mark.parametrize("stage", ["read", "validate", "store"])

@@ -140,6 +140,16 @@ def test_a_table_changes_the_marts_that_read_it_and_those_that_read_them():
     assert "20_mart_cases_quarter" not in wastewater and "92_mart_task_compliance" not in wastewater
 
 
+def test_a_publish_that_wrote_nothing_a_mart_reads_rebuilds_no_mart(env, run_cli):
+    run_cli("ingest", "cases", fixture("cases"))
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute("delete from mart_cases_year")
+    for changed in ([], ["validation_results"]):
+        with warehouse.publishing(changed=changed):
+            pass
+        assert env.count("mart_cases_year") == 0
+
+
 def test_loads_rebuild_only_what_they_change_and_end_with_the_marts_of_a_full_rebuild(env, run_cli, tmp_path):
     for source in ("wastewater", "cases", "hair", "registry", "indicators"):
         assert run_cli("ingest", source, fixture(source))[0] == 0, source

@@ -359,7 +359,7 @@ def mart_sql() -> dict[Path, str]:
 def mart_dependencies(texts: dict[Path, str] | None = None) -> dict[Path, set[Path]]:
     """Each mart file → the earlier mart files whose table or macro it names (reads, calls, or mentions in a
     comment: a dependency too many only builds something later than it could)."""
-    texts = texts or mart_sql()
+    texts = mart_sql() if texts is None else texts
     maker = {name: f for f, sql in texts.items() for name in CREATES.findall(sql)}
     named = re.compile(r"\b(" + "|".join(maker) + r")\b")
     return {f: {maker[n] for n in named.findall(sql) if maker[n] < f} for f, sql in texts.items()}
@@ -398,7 +398,7 @@ def marts_reading(tables: set[str], texts: dict[Path, str] | None = None) -> dic
     """The mart files (with their SQL, in build order) that name one of `tables`, or a mart made by such a file,
     directly or not: what a change to those tables can change. Named in a comment counts too (one mart too
     many is only built when it need not be)."""
-    texts = texts or mart_sql()
+    texts = mart_sql() if texts is None else texts
     needs = mart_dependencies(texts)
     named = re.compile(r"\b(" + "|".join(map(re.escape, sorted(tables))) + r")\b") if tables else None
     affected: set[Path] = set()
@@ -421,7 +421,7 @@ def mart_stamp(texts: dict[Path, str] | None = None) -> str:
     by each rebuild, so that a warehouse whose marts an earlier version of the program computed (other queries,
     or the same queries on other rules) is told apart (`marts_outdated`) and rebuilt."""
     digest = hashlib.sha256()
-    _digest_files(digest, texts or mart_sql())
+    _digest_files(digest, mart_sql() if texts is None else texts)
     _digest_domain(digest)
     return digest.hexdigest()
 
@@ -465,13 +465,14 @@ SETTING_READ = re.compile(r"\bsetting\s*=\s*'(\w+)'")
 def mart_variables(texts: dict[Path, str] | None = None) -> set[str]:
     """The settings the marts read with `getvariable` and the setting's name in single quotes
     (tests/test_settings.py checks that every `getvariable` of a mart is written so)."""
-    return {name for sql in (texts or mart_sql()).values() for name in VARIABLE.findall(sql)}
+    texts = mart_sql() if texts is None else texts
+    return {name for sql in texts.values() for name in VARIABLE.findall(sql)}
 
 
 def mart_settings(texts: dict[Path, str] | None = None) -> set[str]:
     """The settings the marts compute with: read as variables (`mart_variables`) or from `ref_settings`
     (`setting = 'name'`, in a view, which reads them when it is queried)."""
-    texts = texts or mart_sql()
+    texts = mart_sql() if texts is None else texts
     return mart_variables(texts) | {name for sql in texts.values() for name in SETTING_READ.findall(sql)}
 
 
@@ -510,7 +511,9 @@ def _critical_first(needs: dict[Path, set[Path]]):
 def _build_in_dependency_order(con: duckdb.DuckDBPyConnection, texts: dict[Path, str], workers: int) -> None:
     """Run every mart file, at most `workers` at a time, once every mart it depends on is committed; each on one
     of `workers` cursors (a connection of its own, with the settings as its variables), made here and lent to
-    one build at a time."""
+    one build at a time (none for no files)."""
+    if not texts:
+        return
     variables = mart_variables(texts)
     cursors = [con.cursor() for _ in range(workers)]
     idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
