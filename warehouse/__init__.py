@@ -381,7 +381,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, changed: Iterable[str] | None = 
     core, and most marts are small, so two at a time keep both cores busy.
     """
     texts = mart_sql()
-    stale = load_reference(con) | _settings_changed(con, texts) | marts_outdated(con) | _marts_missing(con, texts)
+    stamp = mart_stamp(texts)
+    stale = (load_reference(con) | _settings_changed(con, texts) | marts_outdated(con, stamp)
+             | _marts_missing(con, texts))
     store_settings(con)
     if changed is None or stale:
         for name, kind in con.execute("select table_name, table_type from information_schema.tables "
@@ -391,7 +393,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, changed: Iterable[str] | None = 
     else:
         texts = marts_reading(set(changed), texts)
     _build_in_dependency_order(con, texts, max(1, int(config.get("mart_build_workers"))))
-    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [mart_stamp()])
+    con.execute("insert or replace into warehouse_meta values ('mart_stamp', ?)", [stamp])
 
 
 def marts_reading(tables: set[str], texts: dict[Path, str] | None = None) -> dict[Path, str]:
@@ -426,10 +428,10 @@ def mart_stamp(texts: dict[Path, str] | None = None) -> str:
     return digest.hexdigest()
 
 
-def marts_outdated(con: duckdb.DuckDBPyConnection) -> bool:
+def marts_outdated(con: duckdb.DuckDBPyConnection, stamp: str | None = None) -> bool:
     """Whether the warehouse's marts were computed from other mart files or domain rules than this program's
-    (or before rebuilds were stamped)."""
-    return scalar(con, "select value from warehouse_meta where key = 'mart_stamp'") != mart_stamp()
+    (or before rebuilds were stamped); `stamp`, this program's `mart_stamp` when the caller has it."""
+    return scalar(con, "select value from warehouse_meta where key = 'mart_stamp'") != (stamp or mart_stamp())
 
 
 def _settings_changed(con: duckdb.DuckDBPyConnection, texts: dict[Path, str]) -> bool:
@@ -437,8 +439,7 @@ def _settings_changed(con: duckdb.DuckDBPyConnection, texts: dict[Path, str]) ->
     with (`ref_settings`)."""
     stored = dict(con.execute("select setting, value from ref_settings").fetchall()) \
         if "ref_settings" in _tables(con) else {}
-    values = _setting_values()
-    return any(stored.get(name) != values[name] for name in mart_settings(texts))
+    return any(stored.get(name) != str(config.get(name)) for name in mart_settings(texts))
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -446,14 +447,10 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
                                       "where table_schema = 'main'").fetchall()}
 
 
-def _setting_values() -> dict[str, str]:
-    return {name: str(config.get(name)) for name in config.registry()}
-
-
 def store_settings(con: duckdb.DuckDBPyConnection) -> None:
     """Every setting's value in `ref_settings`: what the version is built with (the marts read them as variables
     of the connection that builds them, `set_variables`)."""
-    values = _setting_values()
+    values = {name: str(config.get(name)) for name in config.registry()}
     con.execute("create or replace table ref_settings as select unnest(?::varchar[]) as setting, "
                 "unnest(?::varchar[]) as value", [list(values), list(values.values())])
 
