@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -39,13 +42,56 @@ class Env:
         return dict(self.query(union)) if tables else {}
 
 
+def _env_at(root: Path) -> Env:
+    return Env(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+
+
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    e = Env(tmp_path, tmp_path / "wh" / "warehouse.duckdb", tmp_path / "secrets" / "pseudonym.key", tmp_path / "data")
+    e = _env_at(tmp_path)
     monkeypatch.setenv("WAREHOUSE_PATH", str(e.warehouse))
     monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(e.key))
     monkeypatch.setenv("DATA_DIR", str(e.data_dir))
     return e
+
+
+class Built:
+    """Warehouses a module's tests start from, each built once (by its `make` function, loading through the CLI
+    like a test would) and copied, with its pseudonym key, into every test's own `env`: a test may load more or
+    break its copy without touching the others'."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.made: dict[Callable, tuple[Env, Any]] = {}
+
+    def into(self, env: Env, make: Callable[[Path], Any]) -> Any:
+        """`make(folder)`'s warehouse copied into `env`; returns what `make` returned."""
+        if make not in self.made:
+            base = _env_at(self.factory.mktemp(make.__name__))
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("WAREHOUSE_PATH", str(base.warehouse))
+                mp.setenv("PSEUDONYM_KEY_FILE", str(base.key))
+                mp.setenv("DATA_DIR", str(base.data_dir))
+                self.made[make] = base, make(base.root / "extracts")
+        base, value = self.made[make]
+        for src, dst in ((base.warehouse, env.warehouse), (base.key, env.key)):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)      # copy2 keeps the key's mode (0600)
+        return value
+
+
+@functools.cache
+def fixture_loaded(source: str) -> Callable[[Path], None]:
+    """A `Built.into` maker: `source`'s fixture file loaded with `ingest`."""
+    def make(folder: Path) -> None:
+        assert cli.main(["ingest", source, str(fixture(source))]) == 0
+    make.__name__ = f"{source}_fixture_loaded"
+    return make
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return Built(tmp_path_factory)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 import config
 import i18n
 from domain.identity import check_char
-from tests.conftest import fixture
+from tests.conftest import fixture, fixture_loaded
 
 
 def big_registry(path: Path, rows: int) -> Path:
@@ -78,10 +78,10 @@ def wait_for_stage(proc: subprocess.Popen, stage: str, timeout: float = 120) -> 
 
 
 @pytest.mark.parametrize("stage", ["read", "validate", "store"])
-def test_load_killed_midway_leaves_the_previous_warehouse(env, run_cli, big_file, stage):
+def test_load_killed_midway_leaves_the_previous_warehouse(env, built, run_cli, big_file, stage):
     """Killed once its warehouse copy exists and the file is being read, validated (with the rows being stored
     beside it), or stored (the replaced snapshot being taken out, then the marts rebuilt)."""
-    run_cli("ingest", "cases", fixture("cases"))
+    built.into(env, fixture_loaded("cases"))
     run_cli("ingest", "registry", fixture("registry"))
     before, runs_before = env.counts(), env.query("select * from pipeline_runs order by all")
     proc = start_ingest("registry", big_file)
@@ -99,8 +99,8 @@ def test_load_killed_midway_leaves_the_previous_warehouse(env, run_cli, big_file
     assert env.count("fact_registry") == 6 + 150_000 - 6  # the big file replaced the 2024-06-30 snapshot
 
 
-def test_reader_keeps_working_while_a_load_replaces_the_file(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_reader_keeps_working_while_a_load_replaces_the_file(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     reader = duckdb.connect(str(env.warehouse), read_only=True)
     assert reader.execute("select count(*) from fact_cases").fetchall() == [(6,)]
     proc = start_ingest("registry", fixture("registry"))
@@ -118,8 +118,8 @@ def test_reader_keeps_working_while_a_load_replaces_the_file(env, run_cli):
     assert env.count("fact_registry") == 6
 
 
-def test_every_publish_gets_a_new_version(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_every_publish_gets_a_new_version(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     first = env.query("select value from warehouse_meta where key = 'version'")
     run_cli("ingest", "hair", fixture("hair"))
     second = env.query("select value from warehouse_meta where key = 'version'")

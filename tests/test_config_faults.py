@@ -16,6 +16,7 @@ import pytest
 
 import config
 from briefings import cli as briefings_cli
+from pipelines import cli as pipelines_cli
 from tests.conftest import fixture
 
 COMMANDS = {
@@ -39,10 +40,14 @@ def cli(run_cli, capsys):
     return run
 
 
+def _hair(folder):
+    assert pipelines_cli.main(["ingest", "hair", str(fixture("hair"))]) == 0
+
+
 @pytest.fixture
-def loaded(env, run_cli):
-    """A warehouse with the cases fixture, and a file waiting in landing for `run`."""
-    assert run_cli("ingest", "hair", fixture("hair"))[0] == 0
+def loaded(env, built):
+    """A warehouse with the hair fixture, and a file waiting in landing for `run`."""
+    built.into(env, _hair)
     landing = env.data_dir / "landing" / "cases"
     landing.mkdir(parents=True)
     shutil.copy(fixture("cases"), landing)

@@ -21,7 +21,11 @@ def cutoff_row(sample: str, person: str, substance: str, concentration, *, group
 
 
 @pytest.fixture
-def panels(env, tmp_path):
+def panels(env, built):
+    return built.into(env, _panels)
+
+
+def _panels(folder):
     """Four samples of three persons, each tested for three substances (12 test items), two positive."""
     a, b, c = person_id(1), person_id(2), person_id(3)
     samples = (  # sample, person, township, day, methamphetamine, ketamine (morphine is never found)
@@ -30,7 +34,7 @@ def panels(env, tmp_path):
     rows = [cutoff_row(sample, person, substance, value, township=town, day=day)
             for sample, person, town, day, meth, ket in samples
             for substance, value in (("methamphetamine", meth), ("ketamine", ket), ("morphine", "ND"))]
-    load(tmp_path, "hair", rows)
+    load(folder, "hair", rows)
     return rows
 
 

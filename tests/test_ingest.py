@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import config
-from tests.conftest import fixture, rewrite
+from tests.conftest import fixture, fixture_loaded, rewrite
 
 SOURCES = {  # source → stored table
     "wastewater": "fact_wastewater",
@@ -37,8 +37,8 @@ def test_valid_file_loads_every_row(env, run_cli, source):
 
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
-def test_chinese_headers_in_other_encodings_load_the_same(env, run_cli, tmp_path, source, encoding):
-    run_cli("ingest", source, fixture(source))
+def test_chinese_headers_in_other_encodings_load_the_same(env, built, run_cli, tmp_path, source, encoding):
+    built.into(env, fixture_loaded(source))
     english = env.query(f"select * exclude (run_id) from {SOURCES[source]} order by all")
     variant = rewrite(fixture(source), tmp_path / encoding / f"{source}.csv", chinese_headers=True, encoding=encoding)
     env.warehouse.unlink()
@@ -49,8 +49,8 @@ def test_chinese_headers_in_other_encodings_load_the_same(env, run_cli, tmp_path
                                                                      else "gb18030")
 
 
-def test_xlsx_first_sheet_loads_the_same(env, run_cli, tmp_path):
-    run_cli("ingest", "indicators", fixture("indicators"))
+def test_xlsx_first_sheet_loads_the_same(env, built, run_cli, tmp_path):
+    built.into(env, fixture_loaded("indicators"))
     csv_rows = env.query("select * exclude (run_id) from fact_indicators order by all")
     env.warehouse.unlink()
     xlsx = tmp_path / "indicators.xlsx"
@@ -62,8 +62,8 @@ def test_xlsx_first_sheet_loads_the_same(env, run_cli, tmp_path):
     assert env.query("select * exclude (run_id) from fact_indicators order by all") == csv_rows
 
 
-def test_values_are_normalised_to_codes(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_values_are_normalised_to_codes(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     rows = dict(env.query("select case_id, township_code || '|' || category || '|' || case_type || '|' || "
                           "coalesce(drug, '-') || '|' || filed_date from fact_cases"))
     assert rows["C-2024-001"] == "150823100|criminal|trafficking|methamphetamine|2024-02-03"
@@ -193,8 +193,8 @@ def test_same_file_again_is_skipped_and_nothing_doubles(env, run_cli):
     assert env.query("select status from pipeline_runs order by started_at desc limit 1") == [("skipped",)]
 
 
-def test_newer_snapshot_for_the_same_date_replaces_it(env, run_cli, tmp_path):
-    run_cli("ingest", "registry", fixture("registry"))
+def test_newer_snapshot_for_the_same_date_replaces_it(env, built, run_cli, tmp_path):
+    built.into(env, fixture_loaded("registry"))
     first = env.count("fact_registry")
     def drop_two(rows):
         return rows[:-2]
@@ -206,8 +206,8 @@ def test_newer_snapshot_for_the_same_date_replaces_it(env, run_cli, tmp_path):
     assert env.query("select count(distinct run_id) from fact_registry") == [(1,)]
 
 
-def test_other_snapshot_dates_are_kept(env, run_cli, tmp_path):
-    run_cli("ingest", "registry", fixture("registry"))
+def test_other_snapshot_dates_are_kept(env, built, run_cli, tmp_path):
+    built.into(env, fixture_loaded("registry"))
     def redate(rows):
         return [rows[0]] + [["2024-09-30"] + r[1:] for r in rows[1:]]
     run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / "q3.csv", edit=redate))

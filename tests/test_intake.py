@@ -11,7 +11,7 @@ import threading
 import config
 from pipelines import cli
 
-from tests.conftest import fixture, rewrite
+from tests.conftest import fixture, fixture_loaded, rewrite
 
 
 def test_a_file_loaded_as_hair_then_given_as_registry_is_refused_as_a_hair_extract(env, run_cli):
@@ -23,14 +23,14 @@ def test_a_file_loaded_as_hair_then_given_as_registry_is_refused_as_a_hair_extra
         ("hair", "loaded"), ("registry", "rejected")]
 
 
-def test_the_same_file_as_the_same_source_is_still_skipped(env, run_cli):
-    run_cli("ingest", "hair", fixture("hair"))
+def test_the_same_file_as_the_same_source_is_still_skipped(env, built, run_cli):
+    built.into(env, fixture_loaded("hair"))
     code, out = run_cli("ingest", "hair", fixture("hair"))
     assert code == 0 and "already loaded" in out
 
 
-def test_reload_restores_a_registry_snapshot_replaced_by_a_corrected_file(env, run_cli, tmp_path):
-    run_cli("ingest", "registry", fixture("registry"))
+def test_reload_restores_a_registry_snapshot_replaced_by_a_corrected_file(env, built, run_cli, tmp_path):
+    built.into(env, fixture_loaded("registry"))
     original = env.query("select * exclude (run_id) from fact_registry order by all")
     corrected = rewrite(fixture("registry"), tmp_path / "registry_fix.csv", edit=lambda rows: rows[:-2])
     run_cli("ingest", "registry", corrected)
@@ -64,8 +64,8 @@ def test_dry_run_reports_quarantine_and_checks_and_loads_nothing(env, run_cli, t
     assert left == ["warehouse.duckdb.lock"]                    # and the scratch copy is gone
 
 
-def test_dry_run_of_a_replacing_file_says_what_it_would_replace(env, run_cli, tmp_path):
-    run_cli("ingest", "registry", fixture("registry"))
+def test_dry_run_of_a_replacing_file_says_what_it_would_replace(env, built, run_cli, tmp_path):
+    built.into(env, fixture_loaded("registry"))
     before = env.query("select count(*), max(warehouse_version) from pipeline_runs")
     code, out = run_cli("ingest", "registry", rewrite(fixture("registry"), tmp_path / "fix.csv",
                                                       edit=lambda rows: rows[:-1]), "--dry-run")
@@ -73,10 +73,10 @@ def test_dry_run_of_a_replacing_file_says_what_it_would_replace(env, run_cli, tm
     assert env.query("select count(*), max(warehouse_version) from pipeline_runs") == before
 
 
-def test_a_status_and_a_rerun_with_nothing_new_do_not_import_great_expectations(env, run_cli):
+def test_a_status_and_a_rerun_with_nothing_new_do_not_import_great_expectations(env, built, run_cli):
     """Nor does importing the load's modules import pandas or pyarrow, which only validation needs (on the
     thread that imports GX): a load's start does not wait for them."""
-    run_cli("ingest", "hair", fixture("hair"))
+    built.into(env, fixture_loaded("hair"))
     script = ("import sys; from pipelines import cli, ingest; "
               "loaded = [m for m in ('great_expectations', 'pandas', 'pyarrow') if m in sys.modules]; "
               f"codes = [cli.main(['status']), cli.main(['ingest', 'hair', {str(fixture('hair'))!r}]), "

@@ -11,7 +11,7 @@ import pytest
 
 import warehouse
 from pipelines.ingest import RUN_RECORDS
-from tests.conftest import fixture, rewrite
+from tests.conftest import fixture, fixture_loaded, rewrite
 
 
 def derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -140,8 +140,8 @@ def test_a_table_changes_the_marts_that_read_it_and_those_that_read_them():
     assert "20_mart_cases_quarter" not in wastewater and "92_mart_task_compliance" not in wastewater
 
 
-def test_a_publish_that_wrote_nothing_a_mart_reads_rebuilds_no_mart(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_a_publish_that_wrote_nothing_a_mart_reads_rebuilds_no_mart(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     with duckdb.connect(str(env.warehouse)) as con:
         con.execute("delete from mart_cases_year")
     for changed in ([], ["validation_results"]):
@@ -163,11 +163,11 @@ def test_loads_rebuild_only_what_they_change_and_end_with_the_marts_of_a_full_re
     assert_same_marts(loaded, rebuilt, min_rows=100)
 
 
-def test_a_mart_no_load_wrote_to_is_kept_until_a_setting_it_reads_changes(env, run_cli, tmp_path, monkeypatch):
+def test_a_mart_no_load_wrote_to_is_kept_until_a_setting_it_reads_changes(env, built, run_cli, tmp_path, monkeypatch):
     """A mart emptied by hand stays empty through a load that does not reach it (a setting the marts do not read
     changed meanwhile), is rebuilt by one that does, and by any load once a setting the marts read changed
     (every mart is then computed again)."""
-    run_cli("ingest", "wastewater", fixture("wastewater"))
+    built.into(env, fixture_loaded("wastewater"))
     run_cli("ingest", "cases", fixture("cases"))
     with duckdb.connect(str(env.warehouse)) as con:
         con.execute("delete from mart_wastewater_year; delete from mart_cases_year")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import fixture
+from tests.conftest import fixture, fixture_loaded
 
 
 def loads(env) -> dict[tuple[str, str], tuple]:
@@ -12,8 +12,8 @@ def loads(env) -> dict[tuple[str, str], tuple]:
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def test_load_arithmetic_on_hand_computed_rows(env, run_cli):
-    run_cli("ingest", "wastewater", fixture("wastewater"))
+def test_load_arithmetic_on_hand_computed_rows(env, built, run_cli):
+    built.into(env, fixture_loaded("wastewater"))
     m = loads(env)
     # WW-240305-01, methamphetamine: 45.5 ng/L × 20,000 m³/d ÷ 1000 = 910 mg/d; ÷ (90,000 ÷ 1000) = 10.111…
     below, conc, load, per_1000, quarter, day = m[("WW-240305-01", "methamphetamine")]
@@ -28,8 +28,8 @@ def test_load_arithmetic_on_hand_computed_rows(env, run_cli):
 @pytest.mark.parametrize("sample, substance", [("WW-240305-01", "ketamine"),      # <LOQ
                                                ("WW-240305-02", "methamphetamine"),  # ND
                                                ("WW-240305-02", "cocaine")])      # empty
-def test_below_loq_counts_zero_and_is_flagged(env, run_cli, sample, substance):
-    run_cli("ingest", "wastewater", fixture("wastewater"))
+def test_below_loq_counts_zero_and_is_flagged(env, built, run_cli, sample, substance):
+    built.into(env, fixture_loaded("wastewater"))
     below, conc, load, per_1000, *_ = loads(env)[(sample, substance)]
     assert below is True and conc == 0 and load == 0 and per_1000 == 0
 
@@ -42,16 +42,16 @@ def test_below_loq_rule_half_loq_is_a_setting(env, run_cli, monkeypatch):
     assert below is True and conc == 1 and per_1000 == pytest.approx(20 / 90)
 
 
-def test_rebuild_applies_a_changed_setting(env, run_cli, monkeypatch):
-    run_cli("ingest", "wastewater", fixture("wastewater"))
+def test_rebuild_applies_a_changed_setting(env, built, run_cli, monkeypatch):
+    built.into(env, fixture_loaded("wastewater"))
     assert loads(env)[("WW-240305-01", "ketamine")][1] == 0
     monkeypatch.setenv("BELOW_LOQ_RULE", "half_loq")
     assert run_cli("rebuild")[0] == 0
     assert loads(env)[("WW-240305-01", "ketamine")][1] == 1
 
 
-def test_cases_by_quarter_township_type_and_drug(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_cases_by_quarter_township_type_and_drug(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     rows = env.query("select quarter, township_code, case_type, drug, cases, suspects, seized_g, outflow_suspects, "
                      "target_cases from mart_cases_quarter order by all")
     assert rows == [

@@ -21,10 +21,14 @@ def cutoff(substance: str) -> float:
 
 
 @pytest.fixture
-def hair(env, tmp_path):
+def hair(env, built):
+    return built.into(env, _hair)
+
+
+def _hair(folder):
     a, b, c = person_id(1), person_id(2), person_id(3)
     meth = cutoff("methamphetamine")
-    load(tmp_path, "hair", [
+    load(folder, "hair", [
         hair_row("H1", date(2024, 2, 1), a, "driver", "methamphetamine", meth, "阴性"),          # at cut-off
         hair_row("H2", date(2024, 2, 2), b, "driver", "methamphetamine", round(meth - 0.001, 3), "阴性"),
         hair_row("H3", date(2024, 2, 3), c, "driver", "methamphetamine", "ND", "阴性"),
@@ -72,7 +76,11 @@ def test_positives_outside_the_registry_are_counted_and_warned(hair, tmp_path):
 # --- registry --------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def registry(env, tmp_path):
+def registry(env, built):
+    built.into(env, _registry)
+
+
+def _registry(folder):
     window = config.get("face_check_window_days")
     rows = [
         # community detox: reported, checked exactly `window` days before the snapshot (counts)
@@ -93,7 +101,7 @@ def registry(env, tmp_path):
         registry_row(11, SNAP, status="emigrated", first_found=date(2012, 1, 1)),
         registry_row(12, SNAP, status="community_detox", township=DASHETA, worker="CW-1", reported=True),
     ]
-    load(tmp_path, "registry", rows)
+    load(folder, "registry", rows)
 
 
 def township(code: str) -> dict:

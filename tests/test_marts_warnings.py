@@ -21,14 +21,18 @@ def rule(parameter: str) -> str:
     return next(r["value"] for r in domain.read_csv("early_warnings.csv") if r["parameter"] == parameter)
 
 
-@pytest.fixture
-def township_history(env, tmp_path):
-    """先锋镇: methamphetamine flat at 2 mg/day/1000 for eight quarters, then 4 in 2024Q4 (above every earlier
-    quarter); two cases a quarter in 先锋镇 until then. A registry snapshot at the end of 2024."""
+def _wastewater_and_registry(folder):
     rows = [wastewater_row(f"W{i}", "P9", XIANFENG, mid(y, q), "methamphetamine", 10 if i < 8 else 20)
             for i, (y, q) in enumerate(QUARTERS)]
-    load(tmp_path, "wastewater", rows)
-    load(tmp_path / "r", "registry", [registry_row(1, date(2024, 12, 31), township=SEAT)])
+    load(folder, "wastewater", rows)
+    load(folder / "r", "registry", [registry_row(1, date(2024, 12, 31), township=SEAT)])
+
+
+@pytest.fixture
+def township_history(env, built, tmp_path):
+    """先锋镇: methamphetamine flat at 2 mg/day/1000 for eight quarters, then 4 in 2024Q4 (above every earlier
+    quarter); two cases a quarter in 先锋镇 until then. A registry snapshot at the end of 2024."""
+    built.into(env, _wastewater_and_registry)
 
     def cases_with(last_quarter_cases: int) -> None:
         cases = [case_row(f"C{y}{q}{k}", mid(y, q), township=XIANFENG)

@@ -58,7 +58,11 @@ def test_weekday_is_tuesday_to_thursday(env, tmp_path, day, day_class):
 
 
 @pytest.fixture
-def three_sites(env, tmp_path):
+def three_sites(env, built):
+    return built.into(env, _three_sites)
+
+
+def _three_sites(folder):
     """One quarter, three plants. P1 (乌拉山镇, 100,000 people): one Tuesday sample, load 10.
     P2 (大佘太镇, 10,000): Tuesday 4 and Saturday 8 → mean 6. P3 (大佘太镇, 30,000): Wednesday 2."""
     rows = [
@@ -67,7 +71,7 @@ def three_sites(env, tmp_path):
         wastewater_row("B2", "P2", DASHETA, date(2024, 3, 9), "methamphetamine", 40, flow=2000, population=10000),
         wastewater_row("C1", "P3", DASHETA, date(2024, 3, 6), "methamphetamine", 10, flow=6000, population=30000),
     ]
-    load(tmp_path, "wastewater", rows)
+    load(folder, "wastewater", rows)
     return {"P1": (10.0, 100000), "P2": (6.0, 10000), "P3": (2.0, 30000)}
 
 
@@ -159,13 +163,17 @@ def expected_trend(values: list[float]) -> tuple[float, float, str]:
 
 
 @pytest.fixture
-def trend_sites(env, tmp_path):
+def trend_sites(env, built):
+    built.into(env, _trend_sites)
+
+
+def _trend_sites(folder):
     rows = []
     for site, kind in (("R", "rising"), ("F", "falling"), ("N", "flat")):
         for q, value in enumerate(series(kind)):
             # load per 1000 = concentration × 20,000 ÷ 1000 ÷ 100 = concentration × 0.2
             rows.append(wastewater_row(f"{site}{q}", site, SEAT, Q_DAYS[q], "ketamine", round(value / 0.2, 6)))
-    load(tmp_path, "wastewater", rows)
+    load(folder, "wastewater", rows)
 
 
 @pytest.mark.parametrize("site, kind", [("R", "rising"), ("F", "falling"), ("N", "flat")])

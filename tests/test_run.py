@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.conftest import copy_to, fixture, rewrite
+from tests.conftest import copy_to, fixture, fixture_loaded, rewrite
 
 
 def test_run_loads_new_files_and_skips_loaded_ones(env, run_cli, tmp_path):
@@ -33,8 +33,8 @@ def test_run_loads_new_files_and_skips_loaded_ones(env, run_cli, tmp_path):
     assert env.count("fact_hair") == 6
 
 
-def test_status_lists_recent_runs(env, run_cli):
-    run_cli("ingest", "cases", fixture("cases"))
+def test_status_lists_recent_runs(env, built, run_cli):
+    built.into(env, fixture_loaded("cases"))
     code, out = run_cli("status")
     assert code == 0 and "cases.csv" in out and "已加载 / loaded" in out
 
