@@ -41,17 +41,22 @@ class Env:
         union = " union all ".join(f"select '{t}', count(*) from {t}" for t in sorted(tables))
         return dict(self.query(union)) if tables else {}
 
+    def variables(self) -> dict[str, str]:
+        """The environment that points the commands at this warehouse, key and data folder."""
+        return {"WAREHOUSE_PATH": str(self.warehouse), "PSEUDONYM_KEY_FILE": str(self.key),
+                "DATA_DIR": str(self.data_dir)}
 
-def _env_at(root: Path) -> Env:
+
+def env_at(root: Path) -> Env:
+    """The warehouse, key and data folder of a test under `root`."""
     return Env(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    e = _env_at(tmp_path)
-    monkeypatch.setenv("WAREHOUSE_PATH", str(e.warehouse))
-    monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(e.key))
-    monkeypatch.setenv("DATA_DIR", str(e.data_dir))
+    e = env_at(tmp_path)
+    for name, value in e.variables().items():
+        monkeypatch.setenv(name, value)
     return e
 
 
@@ -67,11 +72,10 @@ class Built:
     def into(self, env: Env, make: Callable[[Path], Any]) -> Any:
         """`make(folder)`'s warehouse copied into `env`; returns what `make` returned."""
         if make not in self.made:
-            base = _env_at(self.factory.mktemp(make.__name__))
+            base = env_at(self.factory.mktemp(make.__name__))
             with pytest.MonkeyPatch.context() as mp:
-                mp.setenv("WAREHOUSE_PATH", str(base.warehouse))
-                mp.setenv("PSEUDONYM_KEY_FILE", str(base.key))
-                mp.setenv("DATA_DIR", str(base.data_dir))
+                for name, value in base.variables().items():
+                    mp.setenv(name, value)
                 self.made[make] = base, make(base.root / "extracts")
         base, value = self.made[make]
         for src, dst in ((base.warehouse, env.warehouse), (base.key, env.key)):

@@ -168,10 +168,11 @@ def build(root: Path, loads: list[tuple[str, list[list[dict]]]]) -> Path:
     WAREHOUSE_PATH at the returned path)."""
     import pytest
 
+    from tests.conftest import env_at
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("WAREHOUSE_PATH", str(root / "wh" / "warehouse.duckdb"))
-        mp.setenv("PSEUDONYM_KEY_FILE", str(root / "secrets" / "pseudonym.key"))
-        mp.setenv("DATA_DIR", str(root / "data"))
+        for name, value in env_at(root).variables().items():
+            mp.setenv(name, value)
         for source, files in loads:
             load(root / "extracts", source, *files)
         return config.path("warehouse_path")

@@ -16,8 +16,7 @@ import pytest
 
 import config
 from briefings import cli as briefings_cli
-from pipelines import cli as pipelines_cli
-from tests.conftest import fixture
+from tests.conftest import fixture, fixture_loaded
 
 COMMANDS = {
     "ingest": lambda env: ["ingest", "cases", str(fixture("cases"))],
@@ -40,14 +39,10 @@ def cli(run_cli, capsys):
     return run
 
 
-def _hair(folder):
-    assert pipelines_cli.main(["ingest", "hair", str(fixture("hair"))]) == 0
-
-
 @pytest.fixture
 def loaded(env, built):
     """A warehouse with the hair fixture, and a file waiting in landing for `run`."""
-    built.into(env, _hair)
+    built.into(env, fixture_loaded("hair"))
     landing = env.data_dir / "landing" / "cases"
     landing.mkdir(parents=True)
     shutil.copy(fixture("cases"), landing)
