@@ -147,6 +147,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, resul
             result.messages.append(i18n.both("file_ignored_columns", columns=", ".join(raw.ignored)))
         stage("normalise")
         validate.preload()  # not before the file's scan: Python and the import, both holding the GIL, took 10×
+        warehouse.import_ahead(con)
         with read.scanning():
             normalise.build(con, source, raw.present, today, key, snapshot_date)
         read.number(con, raw, "norm_unnumbered", "norm")
@@ -271,7 +272,11 @@ def _validate_while_storing(con: duckdb.DuckDBPyConnection, source: Source, run_
         checking = pool.submit(validate.run, source.name, table, today)
         del table
         _insert(con, source, run_id, available)
-        return checking.result()
+        outcome = checking.result()
+    if validate.collided(con, outcome, "norm"):       # two different keys hashed alike: check them exactly
+        exact = con.sql(validate.frame_query(source.name, available, "norm", exact=True)).to_arrow_table()
+        outcome = validate.run(source.name, exact, today)
+    return outcome
 
 
 def _insert(con: duckdb.DuckDBPyConnection, source: Source, run_id: str, available: set[str]) -> None:

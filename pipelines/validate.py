@@ -17,10 +17,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import i18n
+import warehouse
 from config import ConfigError
 from domain.sources import suite_dict
 
 if TYPE_CHECKING:           # both imported by Great Expectations, on the thread of `preload`
+    import duckdb
     import pandas as pd
     import pyarrow as pa
 
@@ -47,6 +49,8 @@ class Outcome:
     row_reasons: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     file_failures: list[str] = field(default_factory=list)
     results: list[dict] = field(default_factory=list)    # one per expectation, for validation_results
+    key_repeats: list[tuple[list[str], list[int]]] = field(default_factory=list)  # a uniqueness rule over a
+    # key stand-in (`frame_query`): its columns and the rows it flagged, for `collided`
 
 
 _CONTEXT_LOCK = threading.Lock()
@@ -152,20 +156,46 @@ def _key_columns(source: str) -> set[str]:
     return keys - {c for e in expectations if e["type"] not in EQUALITY_ONLY for c in _columns(e["kwargs"])}
 
 
-def frame_query(source: str, available: set[str], relation: str) -> str:
+KEY_HASH = "hash({}) >> 11"     # 53 bits: exact as a float64, which pandas makes of integers with nulls
+
+
+def frame_query(source: str, available: set[str], relation: str, exact: bool = False) -> str:
     """SQL selecting what GX validates from `relation`: ROW_ID and the columns the suite reads.
 
-    A key column is replaced by the first row number holding its value (nulls kept): a one-to-one
-    stand-in that keeps equality, so uniqueness and presence are judged exactly as on the text, while GX
-    handles integers instead of a million distinct strings (which cost it seconds and most of a load's
-    memory). A hash join finds it, faster than ranking (which would sort the rows).
+    A key column is replaced by a stand-in that keeps equality and presence (nulls stay null), so GX handles
+    integers instead of a million distinct strings (which cost it seconds and most of a load's memory):
+    - by default, a hash of the value (`KEY_HASH`): equal values hash alike, so every repeat is caught, but two
+      different values may too (for a million keys about one file in ten thousand), which `collided` finds
+      after the fact, so that the file is validated again with the exact stand-in;
+    - `exact`: the first row number holding the value, found by a hash join (a group-by of the million
+      strings, about 0.2 s of a national load before anything else can start).
     """
     keys = sorted(_key_columns(source) & available)
-    columns = [f"k{keys.index(c)}.first_row as {c}" if c in keys else f"r.{c}"
-               for c in suite_columns_needed(source) if c in available]
+
+    def column(c: str) -> str:
+        if c not in keys:
+            return f"r.{c}"
+        if exact:
+            return f"k{keys.index(c)}.first_row as {c}"
+        return f"case when r.{c} is not null then {KEY_HASH.format('r.' + c)} end as {c}"
+
+    columns = [column(c) for c in suite_columns_needed(source) if c in available]
     joins = [f" left join (select {c}, min({ROW_ID}) as first_row from {relation} where {c} is not null "
-             f"group by {c}) k{i} on r.{c} = k{i}.{c}" for i, c in enumerate(keys)]
+             f"group by {c}) k{i} on r.{c} = k{i}.{c}" for i, c in enumerate(keys)] if exact else []
     return f"select {', '.join(columns)} from {relation} r" + "".join(joins)
+
+
+def collided(con: duckdb.DuckDBPyConnection, outcome: Outcome, relation: str) -> bool:
+    """Whether a uniqueness rule over a key's hash (`frame_query`) flagged a row whose values are not repeated
+    in `relation`. Rows with equal values have equal hashes, so a truly repeated row is flagged together with
+    all its repeats: counting repeats among the flagged rows alone is exact."""
+    for columns, rows in outcome.key_repeats:
+        repeated = warehouse.scalar(con, f"select count(*) from (select count(*) over (partition by "
+                                         f"{', '.join(columns)}) as n from {relation} where {ROW_ID} in "
+                                         "(select unnest(?::bigint[]))) where n > 1", [rows])
+        if repeated < len(rows):
+            return True
+    return False
 
 
 def frame_for(source: str, table: pa.Table) -> pd.DataFrame:
@@ -227,5 +257,7 @@ def _collect(source: str, r, outcome: Outcome) -> None:
     if rows:
         for row in rows:
             outcome.row_reasons[row].append((columns, reason))
+        if config.type in UNIQUENESS and _key_columns(source) & set(_columns(config.kwargs)):
+            outcome.key_repeats.append((_columns(config.kwargs), rows))
     else:
         outcome.file_failures.append(reason)
