@@ -5,6 +5,8 @@
 Each stage is timed on its own (the figures from the warehouse; the DOCX, PDF and HTML writers) against a
 plain scan, in the same process, of every mart the briefing reads. The caches are emptied before the
 figures are gathered (the first briefing after a load). Target: a whole briefing < 10 s at national scale.
+Then the figures once more, as the office's next briefing of the period gathers them (caches emptied, the
+as-of warehouse kept: `briefings.as_of`).
 """
 from __future__ import annotations
 
@@ -45,7 +47,13 @@ def measure(period_code: str, work: Path) -> list[tuple[str, float]]:
         with stopwatch() as t:
             archive.renderer(fmt)(briefing, work / f"briefing.{fmt}")
         stages.append((fmt, t["s"]))
-    return stages
+    clear_caches()
+    with stopwatch() as t:      # the office's next briefing of the period (new notes): the as-of warehouse kept
+        content.build(period.parse(period_code), "internal", "en", date.today(), work / "again")
+    return stages + [(AGAIN, t["s"])]
+
+
+AGAIN = "figures and charts again, as-of warehouse kept (not in the whole)"
 
 
 def main() -> None:
@@ -62,7 +70,7 @@ def main() -> None:
             baseline = plain_scan()
             stages = measure(args.period, work)
             rows += [[scale, name, s, "", ""] for name, s in stages]
-            total = sum(s for _, s in stages)
+            total = sum(s for name, s in stages if name != AGAIN)
             met = "yes" if total < TARGET_S or scale != "national" else "no"
             rows.append([scale, "whole briefing", total, f"{baseline:.3f} s ({total / baseline:,.0f}×)", met])
         finally:

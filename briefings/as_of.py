@@ -3,17 +3,25 @@
 The marts judge a year in progress from the facts they hold (pending checks, `as_of`, same-period
 comparisons), so a 2024Q3 briefing written in 2025 must not read marts computed on data to 2025: it would
 show the full-year 2024 statuses. `warehouse_at(day)` copies the stored tables of the live warehouse into a
-private temporary file, cuts the dated facts at `day`, and runs the warehouse's own mart rebuild on it (one
-rule set). `warehouse_meta` is copied as it is: the briefing still cites the live version it came from.
+file of its own, cuts the dated facts at `day`, and runs the warehouse's own mart rebuild on it (one rule set).
+`warehouse_meta` is copied as it is: the briefing still cites the live version it came from.
 
-The file lives in a temporary folder (0700) that is removed on every way out of the block, failure included.
+The file is kept, so that the office's next briefing of the same period (new notes, the other language or
+audience, another format) does not rebuild it: in a private folder (0700) beside the live warehouse (`FOLDER`,
+as protected as the warehouse itself), named by the live version, the day and what the marts compute with
+(`warehouse.marts_basis`). At most `briefing_as_of_kept` files stay, the least recently used removed first,
+and a file of another live version is removed as soon as one of the live version is made (each is at most the
+size of the warehouse). A file is built under a name of its own and kept under its key only when complete: a
+failure, a full disk or a killed process leaves no half-built file that a briefing could read.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +32,8 @@ import i18n
 import warehouse
 
 LIVE = "live"
+FOLDER = ".briefing-as-of"
+PRIVATE = ".private-"     # + the process's id: a block's own name for the file it reads
 
 # The day each dated fact happened on: rows after the cut day did not exist yet.
 CUT_ON = {
@@ -44,28 +54,109 @@ end"""
 
 @contextmanager
 def warehouse_at(day: date, live: Path | None = None) -> Iterator[Path]:
-    """A warehouse file holding the live warehouse's data as of `day` (inclusive) and marts rebuilt on it."""
-    folder = Path(tempfile.mkdtemp(prefix="briefing-as-of-"))   # mkdtemp: mode 0700, only this user
+    """A warehouse file holding the live warehouse's data as of `day` (inclusive) and marts rebuilt on it: the
+    kept one if there is one, else one built now (and kept unless `briefing_as_of_kept` is 0).
+
+    The block reads a name of its own for the file (a hard link), removed when the block ends: pruning by
+    another briefing never takes the file from under it."""
+    live = live or warehouse.live_path()
+    folder = folder_of(live)
+    version = _version(live)
+    kept = folder / f"{version}-{day.isoformat()}-{warehouse.marts_basis()[:16]}.duckdb"
+    keep = max(int(config.get("briefing_as_of_kept")), 0)
+    mine = folder / f"{PRIVATE}{os.getpid()}-{secrets.token_hex(4)}.duckdb"
     try:
-        path = folder / "as_of.duckdb"
         try:
-            _build(path, live or warehouse.live_path(), day)
-        except Exception as exc:
-            if warehouse.disk_full(exc):
-                raise warehouse.DiskFull(i18n.both("brief.as_of_disk_full", folder=folder.parent)) from exc
-            raise
-        yield path
+            os.link(kept, mine)
+            os.utime(mine)      # the same file as `kept`: recently used, pruned last
+        except FileNotFoundError:
+            _build_at(mine, live, day)
+            if keep:
+                with suppress(FileExistsError):     # another process kept an equal one meanwhile
+                    os.link(mine, kept)
+        yield mine
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        for part in folder.glob(mine.name + "*"):     # with DuckDB's .wal and spill folder .tmp, if left
+            _remove(part)
+        _prune(folder, version, keep)
+
+
+def folder_of(live: Path) -> Path:
+    """The private folder beside `live` that holds its as-of files."""
+    folder = live.parent / FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def _version(live: Path) -> str:
+    """The live warehouse's version id (`warehouse_meta`), read through an attachment of its own (another
+    connection to the same path in this process could hand back an older instance, `analysis.db`), as a
+    digest that is a file name whatever the id holds."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{_quoted(live)}' as {LIVE} (read_only)")
+        version = warehouse.scalar(con, f"select value from {LIVE}.warehouse_meta where key = 'version'")
+    finally:
+        con.close()
+    return hashlib.sha256(str(version).encode()).hexdigest()[:16]
+
+
+def _build_at(path: Path, live: Path, day: date) -> None:
+    try:
+        _build(path, live, day)
+    except Exception as exc:
+        if warehouse.disk_full(exc):
+            raise warehouse.DiskFull(i18n.both("brief.as_of_disk_full", folder=path.parent)) from exc
+        raise
+
+
+def _prune(folder: Path, version: str, keep: int) -> None:
+    """Remove the kept files of other live versions, then the least recently used beyond `keep`, and the
+    private names of processes that died."""
+    files = sorted((p for p in folder.glob("*.duckdb") if not p.name.startswith(PRIVATE)),
+                   key=_used, reverse=True)
+    current = [p for p in files if p.name.startswith(version + "-")]
+    for stale in [p for p in files if p not in current] + current[keep:]:
+        stale.unlink(missing_ok=True)
+    for left in folder.glob(PRIVATE + "*"):
+        if not _alive(int(left.name[len(PRIVATE):].split("-", 1)[0])):
+            _remove(left)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _used(path: Path) -> int:
+    """When the kept file was last used (0 if another process has just removed it)."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True     # running (PermissionError: another user's)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _build(path: Path, live: Path, day: date) -> None:
     con = duckdb.connect(str(path), config={"memory_limit": config.get("load_memory_limit")})
     try:
-        quoted = str(live).replace("'", "''")
         warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
         declared = set(_tables(con, con.execute("select current_database()").fetchone()[0]))
-        con.execute(f"attach '{quoted}' as {LIVE} (read_only)")
+        con.execute(f"attach '{_quoted(live)}' as {LIVE} (read_only)")
         for table in _tables(con, LIVE):
             rows = f"select {_columns(table)} from {LIVE}.{table} {_cut(table)}"
             sql = f"insert into {table} by name {rows}" if table in declared else f"create table {table} as {rows}"

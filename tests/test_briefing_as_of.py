@@ -18,7 +18,7 @@ import warehouse
 from analysis import townships
 from analysis.access import WHOLE_BANNER
 from analysis.labels import label
-from briefings import content, period as period_mod
+from briefings import as_of, content, period as period_mod
 
 ISSUED = date(2024, 10, 8)
 Q3_END = date(2024, 9, 30)
@@ -26,12 +26,22 @@ MANUFACTURING_ZH = "制造毒品案件或非法生产制毒物品案件"
 
 
 @pytest.fixture
-def private_tmp(tmp_path, monkeypatch) -> Path:
-    """The system temporary folder of this test, so that what a build leaves there can be seen."""
-    folder = tmp_path / "system-tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+def as_of_folder(demo) -> Path:
+    """The demo warehouse's folder of kept as-of files, emptied for this test (tests of one process share the
+    demo warehouse, and so its kept files)."""
+    folder = as_of.folder_of(demo.warehouse)
+    shutil.rmtree(folder)
     return folder
+
+
+def private_names(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(as_of.PRIVATE)] if folder.exists() else []
+
+
+def held_open(folder: Path) -> list[str]:
+    """Files of `folder` a connection of this process still holds."""
+    return [os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if str(folder) in os.path.realpath(f"/proc/self/fd/{fd}")]
 
 
 def sha256(path: Path) -> str:
@@ -70,7 +80,7 @@ def statuses(path: Path, year: int, lang: str = "zh") -> dict[str, str]:
     return {target: label("status", status, lang) for target, status in rows}
 
 
-def test_a_third_quarter_briefing_shows_the_targets_as_of_30_september(demo, tmp_path, private_tmp):
+def test_a_third_quarter_briefing_shows_the_targets_as_of_30_september(demo, tmp_path, as_of_folder):
     """The six targets of a 2024Q3 briefing are those of a warehouse whose facts stop on 30 September (not
     the full-year statuses the live marts hold now that the data run to 2025), with "截至2024年9月30日"."""
     cut = tmp_path / "cut.duckdb"
@@ -86,7 +96,7 @@ def test_a_third_quarter_briefing_shows_the_targets_as_of_30_september(demo, tmp
     assert any("截至2024年9月30日" in note and "2025年6月30日" in note for note in b.footnotes)
 
 
-def test_a_case_filed_in_november_is_not_seen_by_the_third_quarter(demo, tmp_path, private_tmp, monkeypatch):
+def test_a_case_filed_in_november_is_not_seen_by_the_third_quarter(demo, tmp_path, as_of_folder, monkeypatch):
     """A manufacturing case filed on 15 November 2024 breaks a five-never rule for the year 2024: the 2024
     briefing says so, the 2024Q3 briefing (written later, on the same warehouse) does not."""
     live = tmp_path / "live.duckdb"
@@ -109,27 +119,75 @@ def test_a_case_filed_in_november_is_not_seen_by_the_third_quarter(demo, tmp_pat
                            ).fetchall() == [(1,)]
 
 
-def test_the_temporary_folder_is_private_and_gone_after_a_build(demo, tmp_path, private_tmp, monkeypatch):
+def counting_rebuilds(monkeypatch) -> list[int]:
+    """The mode of the as-of folder at each rebuild of an as-of file's marts."""
     seen = []
     rebuild = warehouse.build_marts
 
-    def watching(con):
-        [folder] = list(private_tmp.iterdir())
-        seen.append(folder.stat().st_mode & 0o777)
-        rebuild(con)
+    def watching(con, *args):
+        [path] = [Path(p) for (p,) in con.execute("select path from duckdb_databases() where database_name = "
+                                                   "current_database()").fetchall()]
+        if path.parent.name == as_of.FOLDER:       # not a load's publish
+            seen.append(path.parent.stat().st_mode & 0o777)
+        rebuild(con, *args)
 
     monkeypatch.setattr(warehouse, "build_marts", watching)
+    return seen
+
+
+def test_the_as_of_file_is_built_once_in_a_private_folder_and_read_again(demo, tmp_path, as_of_folder, monkeypatch):
+    """The second briefing of a period (with the office's notes, in English) reads the kept as-of file: no
+    second rebuild, the same figures; another value of a setting the marts read builds another. The folder is 0700, nothing but the kept file is left in it, no
+    connection holds it after a build, and the live warehouse is as it was."""
+    rebuilds = counting_rebuilds(monkeypatch)
     before = sha256(demo.warehouse)
-    content.build(period_mod.parse("2024Q3"), "internal", "zh", ISSUED, tmp_path / "work")
-    assert seen == [0o700]
-    assert list(private_tmp.iterdir()) == []
-    assert not [fd for fd in os.listdir("/proc/self/fd")            # no connection holds the removed file
-                if str(private_tmp) in os.path.realpath(f"/proc/self/fd/{fd}")]
+    q3 = period_mod.parse("2024Q3")
+    first = content.build(q3, "internal", "zh", ISSUED, tmp_path / "first")
+    assert rebuilds == [0o700]
+    [kept] = list(as_of_folder.iterdir())
+    again = content.build(q3, "internal", "zh", ISSUED, tmp_path / "again", notes={"problems": ["人手不足。"]})
+    english = content.build(q3, "internal", "en", ISSUED, tmp_path / "english")
+    assert rebuilds == [0o700], "read again, not rebuilt"
+    assert list(as_of_folder.iterdir()) == [kept] and held_open(as_of_folder) == []
+    assert annex(again, "六个零").rows == annex(first, "六个零").rows
+    assert first.as_of == again.as_of == english.as_of == "2024-09-30"
+    monkeypatch.setenv("TREND_ALPHA", "0.1")          # a setting the marts compute with: built anew
+    content.build(q3, "internal", "zh", ISSUED, tmp_path / "alpha")
+    assert rebuilds == [0o700, 0o700] and len(list(as_of_folder.iterdir())) == 2
     assert sha256(demo.warehouse) == before
 
 
+def test_kept_files_are_bounded_and_a_new_version_drops_the_old(demo, tmp_path, monkeypatch):
+    """`briefing_as_of_kept` bounds the kept files (the least recently used go); a load (a new live version)
+    makes the next briefing rebuild, and the old version's files go; 0 keeps none."""
+    live = tmp_path / "wh" / "live.duckdb"
+    live.parent.mkdir()
+    shutil.copyfile(demo.warehouse, live)
+    monkeypatch.setenv("WAREHOUSE_PATH", str(live))
+    folder = as_of.folder_of(live)
+    rebuilds = counting_rebuilds(monkeypatch)
+
+    def brief(code: str, kept: int) -> list[str]:
+        monkeypatch.setenv("BRIEFING_AS_OF_KEPT", str(kept))
+        content.build(period_mod.parse(code), "internal", "zh", ISSUED, tmp_path / code)
+        return sorted(p.name for p in folder.iterdir())
+
+    [q3] = brief("2024Q3", 2)
+    [*both] = brief("2024Q2", 2)
+    assert len(both) == 2 and q3 in both and len(rebuilds) == 2
+    [h1] = brief("2024H1", 1)                         # 2024-06-30, as 2024Q2: read again, then one kept
+    assert h1 != q3 and h1 in both and len(rebuilds) == 2
+    with warehouse.publishing(live):                  # a load: a new live version
+        pass
+    [after] = brief("2024H1", 1)
+    assert after != h1 and len(rebuilds) == 3
+    assert brief("2024Q3", 0) == [] and len(rebuilds) == 4
+
+
 @pytest.mark.parametrize("where", ["rebuilding the marts", "writing the briefing"])
-def test_the_temporary_folder_is_gone_after_a_failure(demo, tmp_path, private_tmp, monkeypatch, where):
+def test_a_failure_leaves_no_half_built_file(demo, tmp_path, as_of_folder, monkeypatch, where):
+    """A failure while the as-of file is built leaves nothing in the folder; a failure after (in writing the
+    briefing) leaves the complete file kept, which the next briefing reads. The live warehouse is untouched."""
     def broken(*args):
         raise RuntimeError("broken on purpose")
 
@@ -140,11 +198,12 @@ def test_the_temporary_folder_is_gone_after_a_failure(demo, tmp_path, private_tm
     before = sha256(demo.warehouse)
     with pytest.raises(RuntimeError, match="on purpose"):
         content.build(period_mod.parse("2024Q3"), "internal", "zh", ISSUED, tmp_path / "work")
-    assert list(private_tmp.iterdir()) == []
+    assert private_names(as_of_folder) == [] and held_open(as_of_folder) == []
+    assert len(list(as_of_folder.iterdir())) == (0 if where == "rebuilding the marts" else 1)
     assert sha256(demo.warehouse) == before
 
 
-def test_the_archive_cites_the_live_version_and_the_day_the_figures_stand_at(demo, tmp_path, private_tmp):
+def test_the_archive_cites_the_live_version_and_the_day_the_figures_stand_at(demo, tmp_path, as_of_folder):
     from briefings import cli
 
     version = demo.value("select value from warehouse_meta where key = 'version'")
@@ -157,7 +216,7 @@ def test_the_archive_cites_the_live_version_and_the_day_the_figures_stand_at(dem
     assert manifests["2024Q3"]["warehouse_version"] == manifests["2025Q2"]["warehouse_version"] == version
     assert manifests["2024Q3"]["data_as_of"] == "2024-09-30"
     assert manifests["2025Q2"]["data_as_of"] is None          # the period reaches the data's end: live marts
-    assert sha256(demo.warehouse) == before and list(private_tmp.iterdir()) == []
+    assert sha256(demo.warehouse) == before and private_names(as_of_folder) == []
 
 
 @pytest.mark.parametrize("lang, pattern", [("zh", r"^(\d+)/(\d+)（(\d+)项无数据）$"),
@@ -177,10 +236,10 @@ def test_checks_passed_say_how_many_had_no_data(demo, tmp_path, lang, pattern):
     assert any(n > 0 for _, _, n in expected.values())
 
 
-def test_no_room_for_the_as_of_warehouse_is_exit_1_in_both_languages_and_nothing_left(demo, tmp_path):
-    """Files capped well below the size of the as-of warehouse (a full temporary disk as far as its writes go:
-    EFBIG, as ENOSPC would be): one bilingual line, exit 1, no briefing, no temporary file, the live
-    warehouse as it was."""
+def test_no_room_for_the_as_of_warehouse_is_exit_1_in_both_languages_and_nothing_left(demo, tmp_path, as_of_folder):
+    """Files capped well below the size of the as-of warehouse (a full disk as far as its writes go: EFBIG, as
+    ENOSPC would be): one bilingual line, exit 1, no briefing, no file left in the as-of folder or the system's
+    temporary folder, the live warehouse as it was."""
     import resource
     import subprocess
     import sys
@@ -200,7 +259,7 @@ def test_no_room_for_the_as_of_warehouse_is_exit_1_in_both_languages_and_nothing
                           capture_output=True, text=True, preexec_fn=cap, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "磁盘空间不足" in done.stderr and "no space left" in done.stderr and "Traceback" not in done.stderr
-    assert list(system_tmp.iterdir()) == []
+    assert list(system_tmp.iterdir()) == [] and list(as_of_folder.iterdir()) == []
     assert not out.exists() or list(out.iterdir()) == []
     assert sha256(demo.warehouse) == before
 
@@ -222,7 +281,7 @@ def test_an_indicator_period_written_otherwise_is_left_out(written):
     assert duckdb.execute(f"select {PERIOD_END} from (select ? as period)", [written]).fetchall() == [(None,)]
 
 
-def test_a_past_period_builds_after_the_reference_files_changed(demo, tmp_path, private_tmp, monkeypatch):
+def test_a_past_period_builds_after_the_reference_files_changed(demo, tmp_path, as_of_folder, monkeypatch):
     """The as-of copy keeps the stored tables' keys: when what the reference tables come from changed since the
     live warehouse was built (an edited domain file, another `trend_alpha`), its rebuild records the new stamp
     in `warehouse_meta` (an upsert) instead of failing with a binder error."""

@@ -444,6 +444,15 @@ def mart_stamp(texts: dict[Path, str] | None = None) -> str:
     return digest.hexdigest()
 
 
+def marts_basis() -> str:
+    """A digest of everything the marts compute with besides the stored tables: this program's mart files and
+    domain rules (`mart_stamp`), what the reference tables are made from (`_reference_stamp`) and the values of
+    the settings the marts read (`mart_settings`). Equal stored tables and an equal basis make equal marts."""
+    texts = mart_sql()
+    settings = sorted((name, str(config.get(name))) for name in mart_settings(texts))
+    return hashlib.sha256(f"{mart_stamp(texts)} {_reference_stamp()} {settings}".encode()).hexdigest()
+
+
 def marts_outdated(con: duckdb.DuckDBPyConnection, stamp: str | None = None) -> bool:
     """Whether the warehouse's marts were computed from other mart files or domain rules than this program's
     (or before rebuilds were stamped); `stamp`, this program's `mart_stamp` when the caller has it."""
