@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from datetime import date
 from pathlib import Path
 
@@ -141,7 +141,8 @@ def _pick(row: pd.Series | None, column: str) -> object:
 
 def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
           notes: dict[str, list[str]] | None = None, issue_no: int = 1) -> Briefing:
-    """The briefing for `period` from the live warehouse; chart pictures are written into `workdir`.
+    """The briefing for `period` from the live warehouse; chart pictures are drawn into `workdir` when a
+    renderer first embeds them (`Chart.png`).
 
     A period that ends before the data do is briefed on the warehouse as it stood at the period's end
     (`briefings.as_of`): targets, five-never and 四升四降 are then the year to date, not the full year.
@@ -289,9 +290,9 @@ def _wastewater_chart(ctx: Ctx) -> list[Chart]:
     frame = frame[frame["substance"].isin(_named_substances(ctx))]
     if frame.empty:
         return []
-    png = charts.lines(frame, "substance", "load_mg_day_per_1000", ctx.t("unit_load"), ctx.lang,
-                       ctx.workdir / "wastewater.png")
-    return [Chart(ctx.caption("chart", ctx.t("chart_wastewater"))[1], png, ctx.t("chart_wastewater_note"))]
+    draw = partial(charts.lines, frame, "substance", "load_mg_day_per_1000", ctx.t("unit_load"), ctx.lang,
+                   ctx.workdir / "wastewater.png")
+    return [Chart(ctx.caption("chart", ctx.t("chart_wastewater"))[1], draw, ctx.t("chart_wastewater_note"))]
 
 
 def _cases_chart(ctx: Ctx) -> list[Chart]:
@@ -299,8 +300,8 @@ def _cases_chart(ctx: Ctx) -> list[Chart]:
     if frame.empty:
         return []
     per_quarter = frame.groupby("quarter", as_index=False)["cases"].sum()
-    png = charts.bars(per_quarter, "cases", ctx.t("unit_cases"), ctx.lang, ctx.workdir / "cases.png")
-    return [Chart(ctx.caption("chart", ctx.t("chart_cases"))[1], png)]
+    draw = partial(charts.bars, per_quarter, "cases", ctx.t("unit_cases"), ctx.lang, ctx.workdir / "cases.png")
+    return [Chart(ctx.caption("chart", ctx.t("chart_cases"))[1], draw)]
 
 
 # --- 二、主要特点 ---------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ suppressed for a public briefing): a renderer lays it out and adds nothing of it
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -21,8 +23,14 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     title: str                      # "图1  全旗污水中主要毒品负荷（季度均值）"
-    png: Path                       # a PNG rendered by briefings.charts (300 dpi, CJK font embedded)
-    note: str | None = None
+    draw: Callable[[], Path] = field(repr=False, compare=False)  # writes the PNG (briefings.charts: 300 dpi,
+    note: str | None = None                                      # CJK font embedded) from figures already read
+
+    @cached_property
+    def png(self) -> Path:
+        """The picture, drawn when a renderer first embeds it: a briefing read only for its text (the page's
+        preview, most tests) draws none, and the DOCX, PDF and HTML of one briefing share one."""
+        return self.draw()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def sample_briefing(tmp_path: Path, audience: str = "internal") -> Briefing:
         note="注：全旗以下单元格中 1～4 的人数以“<5”表示。",
         total_row=True,
     )
-    chart = Chart(title="图1  全旗污水中甲基苯丙胺负荷（季度均值）", png=sample_png(tmp_path / "chart.png"),
+    chart = Chart(title="图1  全旗污水中甲基苯丙胺负荷（季度均值）",
+                  draw=lambda: sample_png(tmp_path / "chart.png"),
                   note="单位：毫克/千人/天")
     sections = [
         Section("一、总体毒情", paragraphs=["2024年第三季度，全旗现有吸毒人员1,234名，同比下降3.2%。",

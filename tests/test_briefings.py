@@ -15,7 +15,7 @@ import domain
 from pypdf import PdfReader
 
 from analysis import fmt
-from briefings import archive, cli, content, period as period_mod, suppress
+from briefings import archive, charts, cli, content, period as period_mod, suppress
 from briefings.period import PeriodError
 from analysis.filters import BOUNDS_SQL, quarter_from_index, quarter_index, quarter_of
 from analysis.labels import label
@@ -114,6 +114,25 @@ def test_figures_equal_the_warehouse(demo, tmp_path):
     assert f"毛发检测{fmt.number(samples)}份样本（{fmt.number(persons)}人）" in text
     assert b.version == demo.value("select value from warehouse_meta where key = 'version'")
     assert [s.heading[:2] for s in b.sections] == ["一、", "二、", "三、", "四、", "五、"]
+
+
+def test_charts_are_drawn_once_and_only_when_a_format_embeds_them(demo, tmp_path, monkeypatch):
+    """A briefing read for its text (the page's preview, a check of its figures) draws no picture; its
+    formats draw each chart once and share it."""
+    drawn = []
+    save = charts._save
+
+    def counting(fig, path):
+        drawn.append(path.name)
+        return save(fig, path)
+
+    monkeypatch.setattr(charts, "_save", counting)
+    b = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path / "work")
+    assert drawn == [] and not list((tmp_path / "work").glob("*.png"))
+    for fmt in ("html", "docx"):
+        archive.renderer(fmt)(b, tmp_path / f"briefing.{fmt}")
+    assert sorted(drawn) == ["cases.png", "wastewater.png"]
+    assert sorted(p.name for p in (tmp_path / "work").glob("*.png")) == sorted(drawn)
 
 
 def test_township_table_rows_are_the_scorecard(demo, tmp_path):
@@ -393,8 +412,9 @@ def test_figures_and_tables_are_numbered_and_the_chart_shows_every_named_substan
         return lines(frame, *args, **kwargs)
     monkeypatch.setattr(content.charts, "lines", keep)
     b = content.build(period_mod.parse("2024Q3"), "internal", "zh", date(2024, 10, 8), tmp_path)
-    charts_ = [c.title for s in b.sections for sub in [s, *s.subsections] for c in sub.charts]
-    assert [c.split("　")[0] for c in charts_] == ["图1", "图2"]
+    pictures = [c for s in b.sections for sub in [s, *s.subsections] for c in sub.charts]
+    assert [c.title.split("　")[0] for c in pictures] == ["图1", "图2"]
+    assert all(c.png.exists() for c in pictures)      # drawn, as a format embedding them draws them
     assert table(b, "各苏木镇").title.startswith("表1　") and "见表1" in b.sections[2].paragraphs[0]
     assert named_substances(b) and named_substances(b) <= drawn[0]    # ketamine, the fastest riser, is drawn
 
