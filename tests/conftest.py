@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
+import warehouse
 from pipelines import cli
 from domain.sources import sources
 from tests.app_helpers import demo, demo_build  # noqa: F401  (one demo warehouse for the whole session)
@@ -52,11 +53,27 @@ def env_at(root: Path) -> Env:
     return Env(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
 
 
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A published warehouse holding no data (schema, reference tables, every mart computed on nothing), made
+    once per test process by the publish every load goes through."""
+    path = tmp_path_factory.mktemp("empty") / "warehouse.duckdb"
+    with warehouse.publishing(path):
+        pass
+    return path
+
+
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+        empty_warehouse: Path) -> Env:
+    """The test's own warehouse, key and data folder: the warehouse a copy of `empty_warehouse` (a first load
+    then computes only the marts it changes), or none for a test marked `new_warehouse`."""
     e = env_at(tmp_path)
     for name, value in e.variables().items():
         monkeypatch.setenv(name, value)
+    if request.node.get_closest_marker("new_warehouse") is None:
+        e.warehouse.parent.mkdir(parents=True)
+        shutil.copyfile(empty_warehouse, e.warehouse)
     return e
 
 

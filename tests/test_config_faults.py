@@ -78,6 +78,7 @@ def test_a_bad_setting_value_is_one_bilingual_line_and_exit_2(loaded, cli, monke
 
 
 @pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.new_warehouse
 def test_the_warehouse_path_being_a_folder_is_one_line_and_exit_2(env, cli, command):
     env.warehouse.mkdir(parents=True)
     code, out = cli(COMMANDS[command](env))
@@ -86,6 +87,7 @@ def test_the_warehouse_path_being_a_folder_is_one_line_and_exit_2(env, cli, comm
 
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
+@pytest.mark.new_warehouse
 def test_a_damaged_warehouse_is_one_line_and_exit_2_and_kept_for_recovery(env, cli, run_cli, command, damage):
     if damage == "garbage":
         env.warehouse.parent.mkdir(parents=True)
@@ -116,6 +118,7 @@ def test_the_key_path_being_a_folder_is_one_line_and_exit_2(env, cli):
 
 
 @pytest.mark.parametrize("content", [b"", b"short key"], ids=["empty", "short"])
+@pytest.mark.new_warehouse
 def test_an_empty_or_short_key_is_refused_never_used_and_says_how_to_restore_it(env, cli, content):
     env.key.parent.mkdir(parents=True)
     env.key.write_bytes(content)

@@ -190,6 +190,7 @@ def test_an_xlsx_over_the_row_limit_is_refused(env, run_cli, tmp_path, monkeypat
     assert code == 1 and "INPUT_MAX_ROWS" in out
 
 
+@pytest.mark.new_warehouse
 def test_a_transcoded_copy_of_raw_input_is_private_and_never_left_behind(env, run_cli, tmp_path):
     rows = list(csv.reader(open(fixture("registry"), encoding="utf-8")))
     gb = tmp_path / "registry.csv"
@@ -214,6 +215,7 @@ def test_a_transcoded_copy_of_raw_input_is_private_and_never_left_behind(env, ru
     assert list(scratch.iterdir()) == [] and not building.exists() and not spilled.exists()
 
 
+@pytest.mark.new_warehouse
 def test_a_transcoding_cut_short_by_a_full_disk_leaves_no_partial_copy(env, tmp_path):
     from tests.test_atomic import big_registry
     from tests.test_config_faults import one_line

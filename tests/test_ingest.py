@@ -247,6 +247,7 @@ def test_one_bad_file_leaves_the_others_loaded(env, run_cli, tmp_path):
         ("cases.csv", "loaded"), ("empty.csv", "rejected")]
 
 
+@pytest.mark.new_warehouse
 def test_usage_errors_exit_2(env, run_cli, tmp_path):
     assert run_cli("ingest", "nonsense", fixture("cases"))[0] == 2
     code, out = run_cli("ingest", "cases", tmp_path / "missing.csv")
@@ -286,6 +287,7 @@ def test_extra_columns_are_ignored_and_reported(env, run_cli, tmp_path):
     assert "备注" in env.query("select message from pipeline_runs")[0][0]
 
 
+@pytest.mark.new_warehouse
 def test_a_broken_suite_is_a_configuration_error_and_publishes_nothing(env, run_cli, tmp_path, monkeypatch):
     import json
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 import config
 from pipelines import cli
 
@@ -45,6 +47,7 @@ def test_reload_restores_a_registry_snapshot_replaced_by_a_corrected_file(env, b
     assert last[0] == "loaded" and "有意重新加载" in last[1] and "on purpose" in last[1]
 
 
+@pytest.mark.new_warehouse
 def test_dry_run_reports_quarantine_and_checks_and_loads_nothing(env, run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "50")          # 2 bad rows of 6 still load
     def break_two(rows):
@@ -86,6 +89,7 @@ def test_a_status_and_a_rerun_with_nothing_new_do_not_import_great_expectations(
     assert done.stdout.strip().splitlines()[-1] == "[0, 0, 0] False []", done.stdout + done.stderr
 
 
+@pytest.mark.new_warehouse
 def test_a_second_writer_says_it_waits_then_loads(env, run_cli):
     env.warehouse.parent.mkdir(parents=True)
     handle = open(env.warehouse.with_name("warehouse.duckdb.lock"), "a")
@@ -96,6 +100,7 @@ def test_a_second_writer_says_it_waits_then_loads(env, run_cli):
     assert env.query("select status from pipeline_runs") == [("loaded",)]
 
 
+@pytest.mark.new_warehouse
 def test_dry_run_of_a_gbk_file_with_chinese_headers(env, run_cli, tmp_path):
     gbk = rewrite(fixture("cases"), tmp_path / "cases_gbk.csv", chinese_headers=True, encoding="gbk")
     code, out = run_cli("ingest", "cases", gbk, "--dry-run")

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_to, fixture, fixture_loaded, rewrite
 
 
@@ -39,6 +41,7 @@ def test_status_lists_recent_runs(env, built, run_cli):
     assert code == 0 and "cases.csv" in out and "已加载 / loaded" in out
 
 
+@pytest.mark.new_warehouse
 def test_status_without_warehouse_is_a_usage_error(env, run_cli):
     code, out = run_cli("status")
     assert code == 2 and "no warehouse yet" in out
