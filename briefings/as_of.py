@@ -71,8 +71,8 @@ def warehouse_at(day: date, live: Path | None = None) -> Iterator[Path]:
             os.utime(mine)      # the same file as `kept`: recently used, pruned last
         except FileNotFoundError:
             _build_at(mine, live, day)
-            if keep:
-                with suppress(FileExistsError):     # another process kept an equal one meanwhile
+            if keep:    # unless another process kept an equal one meanwhile, or the disk has no hard links
+                with suppress(OSError):
                     os.link(mine, kept)
         yield mine
     finally:
