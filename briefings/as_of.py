@@ -120,7 +120,8 @@ def _prune(folder: Path, version: str, keep: int) -> None:
     for stale in [p for p in files if p not in current] + current[keep:]:
         stale.unlink(missing_ok=True)
     for left in folder.glob(PRIVATE + "*"):
-        if not _alive(int(left.name[len(PRIVATE):].split("-", 1)[0])):
+        pid = left.name[len(PRIVATE):].split("-", 1)[0]
+        if not (pid.isdigit() and _alive(int(pid))):
             _remove(left)
 
 

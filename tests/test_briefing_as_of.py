@@ -29,9 +29,8 @@ MANUFACTURING_ZH = "制造毒品案件或非法生产制毒物品案件"
 def as_of_folder(demo) -> Path:
     """The demo warehouse's folder of kept as-of files, emptied for this test (tests of one process share the
     demo warehouse, and so its kept files)."""
-    folder = as_of.folder_of(demo.warehouse)
-    shutil.rmtree(folder)
-    return folder
+    shutil.rmtree(as_of.folder_of(demo.warehouse))
+    return as_of.folder_of(demo.warehouse)
 
 
 def private_names(folder: Path) -> list[str]:
@@ -137,8 +136,9 @@ def counting_rebuilds(monkeypatch) -> list[int]:
 
 def test_the_as_of_file_is_built_once_in_a_private_folder_and_read_again(demo, tmp_path, as_of_folder, monkeypatch):
     """The second briefing of a period (with the office's notes, in English) reads the kept as-of file: no
-    second rebuild, the same figures; another value of a setting the marts read builds another. The folder is 0700, nothing but the kept file is left in it, no
-    connection holds it after a build, and the live warehouse is as it was."""
+    second rebuild, the same figures; another value of a setting the marts read builds another. The folder is
+    0700, nothing but the kept file is left in it, no connection holds it after a build, and the live warehouse
+    is as it was."""
     rebuilds = counting_rebuilds(monkeypatch)
     before = sha256(demo.warehouse)
     q3 = period_mod.parse("2024Q3")
@@ -182,6 +182,20 @@ def test_kept_files_are_bounded_and_a_new_version_drops_the_old(demo, tmp_path, 
     [after] = brief("2024H1", 1)
     assert after != h1 and len(rebuilds) == 3
     assert brief("2024Q3", 0) == [] and len(rebuilds) == 4
+
+
+def test_what_a_killed_briefing_left_is_swept_by_the_next(demo, tmp_path, as_of_folder):
+    """A process killed while building (kill -9) leaves its private file and DuckDB's spill folder; the next
+    briefing removes them, and leaves a running process's alone."""
+    dead = 4_194_304 + 1                               # above Linux's largest process id: never running
+    name = f"{as_of.PRIVATE}{dead}-0a1b2c3d.duckdb"
+    left = [as_of_folder / name, as_of_folder / f"{name}.tmp"]
+    left[0].write_bytes(b"half a warehouse")
+    left[1].mkdir()
+    running = as_of_folder / f"{as_of.PRIVATE}{os.getppid()}-0a1b2c3d.duckdb"
+    running.write_bytes(b"another briefing's")
+    content.build(period_mod.parse("2024Q3"), "internal", "zh", ISSUED, tmp_path / "work")
+    assert not any(p.exists() for p in left) and running.exists()
 
 
 @pytest.mark.parametrize("where", ["rebuilding the marts", "writing the briefing"])
