@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, period_mod.PeriodError, config.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except warehouse.DiskFull as exc:     # the as-of warehouse did not fit in the temporary folder
+    except warehouse.DiskFull as exc:     # the as-of warehouse did not fit on the disk beside the warehouse
         print(str(exc), file=sys.stderr)
         return 1
 
