@@ -36,6 +36,9 @@ def plain_scan() -> float:
     return t["s"]
 
 
+AGAIN = "figures and charts again, as-of warehouse kept (not in the whole)"
+
+
 def measure(period_code: str, work: Path) -> list[tuple[str, float]]:
     from briefings import archive, content, period
 
@@ -51,9 +54,6 @@ def measure(period_code: str, work: Path) -> list[tuple[str, float]]:
     with stopwatch() as t:      # the office's next briefing of the period (new notes): the as-of warehouse kept
         content.build(period.parse(period_code), "internal", "en", date.today(), work / "again")
     return stages + [(AGAIN, t["s"])]
-
-
-AGAIN = "figures and charts again, as-of warehouse kept (not in the whole)"
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -53,16 +52,16 @@ end"""
 
 
 @contextmanager
-def warehouse_at(day: date, live: Path | None = None) -> Iterator[Path]:
-    """A warehouse file holding the live warehouse's data as of `day` (inclusive) and marts rebuilt on it: the
-    kept one if there is one, else one built now (and kept unless `briefing_as_of_kept` is 0).
+def warehouse_at(day: date, live: Path, version: str | None) -> Iterator[Path]:
+    """A warehouse file holding the data of the warehouse at `live` (version `version`, the one the briefing
+    reads) as of `day` (inclusive) and marts rebuilt on it: the kept one if there is one, else one built now
+    (and kept unless `briefing_as_of_kept` is 0).
 
     The block reads a name of its own for the file (a hard link), removed when the block ends: pruning by
     another briefing never takes the file from under it."""
-    live = live or warehouse.live_path()
-    folder = folder_of(live)
-    version = _version(live)
-    kept = folder / f"{version}-{day.isoformat()}-{warehouse.marts_basis()[:16]}.duckdb"
+    folder = warehouse.private_folder(FOLDER, live)
+    prefix = _prefix(version)
+    kept = folder / f"{prefix}{day.isoformat()}-{warehouse.marts_basis()[:16]}.duckdb"
     keep = max(int(config.get("briefing_as_of_kept")), 0)
     mine = folder / f"{PRIVATE}{os.getpid()}-{secrets.token_hex(4)}.duckdb"
     try:
@@ -70,66 +69,46 @@ def warehouse_at(day: date, live: Path | None = None) -> Iterator[Path]:
             os.link(kept, mine)
             os.utime(mine)      # the same file as `kept`: recently used, pruned last
         except FileNotFoundError:
-            _build_at(mine, live, day)
-            if keep:    # unless another process kept an equal one meanwhile, or the disk has no hard links
+            copied = _build_at(mine, live, day)
+            # kept unless a load published meanwhile (the copy is then of a later version), another process kept
+            # an equal one meanwhile, or the disk has no hard links
+            if keep and copied == version:
                 with suppress(OSError):
                     os.link(mine, kept)
         yield mine
     finally:
         for part in folder.glob(mine.name + "*"):     # with DuckDB's .wal and spill folder .tmp, if left
-            _remove(part)
-        _prune(folder, version, keep)
+            warehouse.remove(part)
+        _prune(folder, prefix, keep)
 
 
-def folder_of(live: Path) -> Path:
-    """The private folder beside `live` that holds its as-of files."""
-    folder = live.parent / FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(folder, 0o700)
-    return folder
+def _prefix(version: str | None) -> str:
+    """The start of the names of a version's kept files: a digest, a file name whatever the id holds."""
+    return hashlib.sha256(str(version).encode()).hexdigest()[:16] + "-"
 
 
-def _version(live: Path) -> str:
-    """The live warehouse's version id (`warehouse_meta`), read through an attachment of its own (another
-    connection to the same path in this process could hand back an older instance, `analysis.db`), as a
-    digest that is a file name whatever the id holds."""
-    con = duckdb.connect()
+def _build_at(path: Path, live: Path, day: date) -> str | None:
+    """`_build`, a full disk told as such; returns the version copied."""
     try:
-        con.execute(f"attach '{_quoted(live)}' as {LIVE} (read_only)")
-        version = warehouse.scalar(con, f"select value from {LIVE}.warehouse_meta where key = 'version'")
-    finally:
-        con.close()
-    return hashlib.sha256(str(version).encode()).hexdigest()[:16]
-
-
-def _build_at(path: Path, live: Path, day: date) -> None:
-    try:
-        _build(path, live, day)
+        return _build(path, live, day)
     except Exception as exc:
         if warehouse.disk_full(exc):
             raise warehouse.DiskFull(i18n.both("brief.as_of_disk_full", folder=path.parent)) from exc
         raise
 
 
-def _prune(folder: Path, version: str, keep: int) -> None:
-    """Remove the kept files of other live versions, then the least recently used beyond `keep`, and the
-    private names of processes that died."""
+def _prune(folder: Path, prefix: str, keep: int) -> None:
+    """Remove the kept files of other versions than the one named by `prefix`, then the least recently used
+    beyond `keep`, and the private names of processes that died."""
     files = sorted((p for p in folder.glob("*.duckdb") if not p.name.startswith(PRIVATE)),
                    key=_used, reverse=True)
-    current = [p for p in files if p.name.startswith(version + "-")]
+    current = [p for p in files if p.name.startswith(prefix)]
     for stale in [p for p in files if p not in current] + current[keep:]:
         stale.unlink(missing_ok=True)
     for left in folder.glob(PRIVATE + "*"):
         pid = left.name[len(PRIVATE):].split("-", 1)[0]
         if not (pid.isdigit() and _alive(int(pid))):
-            _remove(left)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+            warehouse.remove(left)
 
 
 def _used(path: Path) -> int:
@@ -148,22 +127,21 @@ def _alive(pid: int) -> bool:
     return True     # running (PermissionError: another user's)
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _build(path: Path, live: Path, day: date) -> None:
+def _build(path: Path, live: Path, day: date) -> str | None:
+    """Copy, cut and rebuild (see the module's docstring); returns the version copied (`warehouse_meta`)."""
     con = duckdb.connect(str(path), config={"memory_limit": config.get("load_memory_limit")})
     try:
         warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
         declared = set(_tables(con, con.execute("select current_database()").fetchone()[0]))
-        con.execute(f"attach '{_quoted(live)}' as {LIVE} (read_only)")
+        quoted = str(live).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {LIVE} (read_only)")
         for table in _tables(con, LIVE):
             rows = f"select {_columns(table)} from {LIVE}.{table} {_cut(table)}"
             sql = f"insert into {table} by name {rows}" if table in declared else f"create table {table} as {rows}"
             con.execute(sql, [day] * sql.count("?"))   # every parameter is the cut day
         con.execute(f"detach {LIVE}")
         warehouse.build_marts(con)
+        return warehouse.scalar(con, "select value from warehouse_meta where key = 'version'")
     finally:
         con.close()
 

@@ -157,8 +157,9 @@ def build(period: Period, audience: str, lang: str, issued: date, workdir: Path,
         end = data_end()
         if end is None or period.end >= end:
             return _build(ctx, issued, issue_no)
+        version = db.meta().version
     # the period ended before the data do: every figure and status as the warehouse stood at its end
-    with as_of.warehouse_at(period.end, Path(live.path)) as past, db.pinned(past):
+    with as_of.warehouse_at(period.end, Path(live.path), version) as past, db.pinned(past):
         return _build(replace(ctx, data_end=end), issued, issue_no)
 
 

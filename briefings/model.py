@@ -23,8 +23,9 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     title: str                      # "图1  全旗污水中主要毒品负荷（季度均值）"
-    draw: Callable[[], Path] = field(repr=False, compare=False)  # writes the PNG (briefings.charts: 300 dpi,
-    note: str | None = None                                      # CJK font embedded) from figures already read
+    # writes the PNG (briefings.charts: 300 dpi, CJK font embedded) from figures already read
+    draw: Callable[[], Path] = field(repr=False, compare=False)
+    note: str | None = None
 
     @cached_property
     def png(self) -> Path:

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +28,12 @@ MANUFACTURING_ZH = "制造毒品案件或非法生产制毒物品案件"
 def as_of_folder(demo) -> Path:
     """The demo warehouse's folder of kept as-of files, emptied for this test (tests of one process share the
     demo warehouse, and so its kept files)."""
-    shutil.rmtree(as_of.folder_of(demo.warehouse))
-    return as_of.folder_of(demo.warehouse)
+    shutil.rmtree(warehouse.private_folder(as_of.FOLDER, demo.warehouse))
+    return warehouse.private_folder(as_of.FOLDER, demo.warehouse)
 
 
 def private_names(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.startswith(as_of.PRIVATE)] if folder.exists() else []
+    return [p.name for p in folder.iterdir() if p.name.startswith(as_of.PRIVATE)]
 
 
 def held_open(folder: Path) -> list[str]:
@@ -164,7 +163,7 @@ def test_kept_files_are_bounded_and_a_new_version_drops_the_old(demo, tmp_path, 
     live.parent.mkdir()
     shutil.copyfile(demo.warehouse, live)
     monkeypatch.setenv("WAREHOUSE_PATH", str(live))
-    folder = as_of.folder_of(live)
+    folder = warehouse.private_folder(as_of.FOLDER, live)
     rebuilds = counting_rebuilds(monkeypatch)
 
     def brief(code: str, kept: int) -> list[str]:
@@ -182,6 +181,14 @@ def test_kept_files_are_bounded_and_a_new_version_drops_the_old(demo, tmp_path, 
     [after] = brief("2024H1", 1)
     assert after != h1 and len(rebuilds) == 3
     assert brief("2024Q3", 0) == [] and len(rebuilds) == 4
+
+
+def test_a_copy_of_another_version_than_the_briefing_reads_is_not_kept(demo, as_of_folder):
+    """A load that published between the briefing's start and the copy: the copy (of the newer version) serves
+    that briefing, but is not kept under the version the briefing read."""
+    with as_of.warehouse_at(Q3_END, demo.warehouse, "the version before a load") as path:
+        assert path.exists()
+    assert list(as_of_folder.iterdir()) == []
 
 
 def test_what_a_killed_briefing_left_is_swept_by_the_next(demo, tmp_path, as_of_folder):

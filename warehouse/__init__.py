@@ -82,10 +82,24 @@ def scratch_dir(path: Path | None = None) -> Path:
     Only the writer holding the lock uses it, so whatever it holds when a writer starts was left by a writer
     that died (kill -9): `publishing` sweeps it then.
     """
-    folder = (path or live_path()).parent / SCRATCH
+    return private_folder(SCRATCH, path)
+
+
+def private_folder(name: str, path: Path | None = None) -> Path:
+    """The folder `name` beside the warehouse (`path`, or the live one), made if missing, readable by this user
+    only (0700): what it holds is as personal as the warehouse."""
+    folder = (path or live_path()).parent / name
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     return folder
+
+
+def remove(path: Path) -> None:
+    """A file or a folder with what it holds, if there."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
@@ -162,10 +176,7 @@ def _clear_leftovers(path: Path) -> None:
     """Half-built copies (with DuckDB's spill folder, `<copy>.tmp`) and temporary raw input left by a writer
     that died (called under the writer lock)."""
     for stale in path.parent.glob(path.name + TMP_SUFFIX + "*"):
-        if stale.is_dir():
-            shutil.rmtree(stale)
-        else:
-            stale.unlink()
+        remove(stale)
     scratch = path.parent / SCRATCH
     if scratch.is_dir():
         for stale in scratch.iterdir():
