@@ -378,6 +378,49 @@ def test_great_expectations_does_not_fingerprint_the_frame_it_validates():
     assert engine.HASH_THRESHOLD == 0
 
 
+def test_an_expectations_configuration_is_built_once_while_a_file_is_validated():
+    """validate._configurations_built_once: GX's `Expectation.configuration` is still a property building an
+    `ExpectationConfiguration` (an upgrade that changes it is noticed); while `run` validates, reading it again
+    gives the one already built, and elsewhere a new one each time, as GX does."""
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    validate._context()
+    assert isinstance(Expectation.__dict__["configuration"], property)
+    expectation = gxe.ExpectColumnValuesToNotBeNull(column="township")
+    first = expectation.configuration
+    assert isinstance(first, ExpectationConfiguration)
+    assert (first.type, first.kwargs) == ("expect_column_values_to_not_be_null", {"column": "township"})
+    assert expectation.configuration is not first
+    with validate._configurations_kept():
+        kept = expectation.configuration
+        assert expectation.configuration is kept and kept == first
+    assert expectation.configuration is not kept
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_validating_with_configurations_built_once_gives_what_gx_alone_gives(env, tmp_path, monkeypatch, source):
+    """The same file, with a row repeated and a row blanked, validated with and without the kept
+    configurations: the same quarantined rows for the same reasons and the same result for every expectation."""
+    import contextlib
+
+    from pipelines import ingest
+
+    def edit(rows):
+        return [rows[0], rows[1], rows[1], [""] * len(rows[0]), *rows[2:]]
+    f = rewrite(fixture(source), tmp_path / f"{source}_broken.csv", edit=edit)
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "100")
+
+    def outcome() -> tuple:
+        [result] = ingest.dry_run(source, [f])
+        return result.status, result.quarantine, result.checks
+    kept = outcome()
+    monkeypatch.setattr(validate, "_configurations_kept", contextlib.nullcontext)
+    assert outcome() == kept
+    assert kept[1] and any(not c["success"] for c in kept[2])
+
+
 def test_great_expectations_leaves_scipy_stats_unloaded_until_used():
     """validate._defer_unused_imports keeps GX's import of `scipy.stats` (unused by the suites) off the import,
     in a fresh interpreter as the `ingest` command starts: a GX upgrade that reads it at import time, or a
