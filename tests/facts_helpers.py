@@ -12,8 +12,9 @@ import warehouse
 
 
 def put(**tables: list[dict]) -> None:
-    """Insert rows into fact tables (`put(fact_cases=[...], fact_indicators=[...])`) and rebuild the marts."""
-    with warehouse.publishing() as con:
+    """Insert rows into fact tables (`put(fact_cases=[...], fact_indicators=[...])`) and rebuild the marts that
+    read them, as a load does."""
+    with warehouse.publishing(changed=tables) as con:
         for table, rows in tables.items():
             for row in rows:
                 names = ", ".join(row)
