@@ -19,7 +19,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime.pages_manager import PagesManager
@@ -29,6 +28,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 import config
 import i18n
 from dashboard import nav
+from tests import reads
 
 APP = str(Path(config.ROOT) / "app.py")
 TIMEOUT = 60
@@ -46,8 +46,7 @@ class DemoWarehouse:
                 "DATA_DIR": str(self.data_dir)}
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            return con.execute(sql, params or []).fetchall()
+        return reads.rows(self.warehouse, sql, params)
 
     def value(self, sql: str, params: list | None = None):
         rows = self.query(sql, params)

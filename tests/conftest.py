@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 import warehouse
 from pipelines import cli
+from tests import reads
 from domain.sources import sources
 from tests.app_helpers import demo, demo_build  # noqa: F401  (one demo warehouse for the whole session)
 
@@ -29,8 +29,7 @@ class Env:
     data_dir: Path
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
-            return con.execute(sql, params or []).fetchall()
+        return reads.rows(self.warehouse, sql, params)
 
     def count(self, table: str) -> int:
         return self.query(f"select count(*) from {table}")[0][0]

@@ -10,12 +10,11 @@ import csv
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
 import config
 import domain
 from domain.identity import check_char
 from pipelines import cli
+from tests import reads
 
 HEADERS = {
     "wastewater": ["sample_id", "site_id", "site_name", "township", "sample_date", "flow_m3_d",
@@ -127,15 +126,11 @@ def load(folder: Path, source: str, *files: list[dict]) -> None:
 
 def query(sql: str, params: list | None = None) -> list[tuple]:
     """Rows of a query on the live warehouse (the one the environment points at)."""
-    with duckdb.connect(str(config.path("warehouse_path")), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
+    return reads.rows(config.path("warehouse_path"), sql, params)
 
 
 def rows_as_dicts(sql: str, params: list | None = None) -> list[dict]:
-    with duckdb.connect(str(config.path("warehouse_path")), read_only=True) as con:
-        cur = con.execute(sql, params or [])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+    return reads.dicts(config.path("warehouse_path"), sql, params)
 
 
 def one(sql: str, params: list | None = None) -> dict:
