@@ -176,8 +176,11 @@ def open_app(lang: str = "zh", **params: str) -> AppTest:
 
 
 def open_page(key: str, lang: str = "zh", **params: str) -> AppTest:
-    at = open_app(lang, **params)
-    return switch(at, key)
+    """The app opened at the page's own address, as a shared link opens it: one run of `app.py`, whose
+    navigation finds the page by its URL path (the page file's name, `nav.PageSpec.file`)."""
+    at = new_app()
+    at.query_params.update({"lang": lang, **params})
+    return at.switch_page(nav.page(key).file).run()
 
 
 def switch(at: AppTest, key: str) -> AppTest:
