@@ -27,6 +27,11 @@ class Env:
     warehouse: Path
     key: Path
     data_dir: Path
+    empty: Path | None = None       # the empty published warehouse the test started from (`env`)
+
+    def emptied(self) -> None:
+        """The warehouse back to the empty published one the test started from, as a new `env` has it."""
+        shutil.copyfile(self.empty, self.warehouse)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         return reads.rows(self.warehouse, sql, params)
@@ -47,9 +52,14 @@ class Env:
                 "DATA_DIR": str(self.data_dir)}
 
 
-def env_at(root: Path) -> Env:
-    """The warehouse, key and data folder of a test under `root`."""
-    return Env(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data")
+def env_at(root: Path, empty: Path | None = None) -> Env:
+    """The warehouse, key and data folder of a test under `root`; the warehouse a copy of `empty` (the
+    `empty_warehouse` fixture, so that a first load computes only the marts it changes), or none."""
+    e = Env(root, root / "wh" / "warehouse.duckdb", root / "secrets" / "pseudonym.key", root / "data", empty)
+    if empty is not None:
+        e.warehouse.parent.mkdir(parents=True)
+        e.emptied()
+    return e
 
 
 @pytest.fixture(scope="session")
@@ -67,28 +77,27 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fixture
         empty_warehouse: Path) -> Env:
     """The test's own warehouse, key and data folder: the warehouse a copy of `empty_warehouse` (a first load
     then computes only the marts it changes), or none for a test marked `new_warehouse`."""
-    e = env_at(tmp_path)
+    e = env_at(tmp_path, None if request.node.get_closest_marker("new_warehouse") else empty_warehouse)
     for name, value in e.variables().items():
         monkeypatch.setenv(name, value)
-    if request.node.get_closest_marker("new_warehouse") is None:
-        e.warehouse.parent.mkdir(parents=True)
-        shutil.copyfile(empty_warehouse, e.warehouse)
     return e
 
 
 class Built:
     """Warehouses a module's tests start from, each built once (by its `make` function, loading through the CLI
-    like a test would) and copied, with its pseudonym key, into every test's own `env`: a test may load more or
-    break its copy without touching the others'."""
+    like a test would, on a copy of the empty warehouse as a test's `env` starts with) and copied, with its
+    pseudonym key, into every test's own `env`: a test may load more or break its copy without touching the
+    others'."""
 
-    def __init__(self, factory: pytest.TempPathFactory) -> None:
+    def __init__(self, factory: pytest.TempPathFactory, empty: Path) -> None:
         self.factory = factory
+        self.empty = empty
         self.made: dict[Callable, tuple[Env, Any]] = {}
 
     def into(self, env: Env, make: Callable[[Path], Any]) -> Any:
         """`make(folder)`'s warehouse copied into `env`; returns what `make` returned."""
         if make not in self.made:
-            base = env_at(self.factory.mktemp(make.__name__))
+            base = env_at(self.factory.mktemp(make.__name__), self.empty)
             with pytest.MonkeyPatch.context() as mp:
                 for name, value in base.variables().items():
                     mp.setenv(name, value)
@@ -110,8 +119,8 @@ def fixture_loaded(source: str) -> Callable[[Path], None]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return Built(tmp_path_factory)
+def built(tmp_path_factory: pytest.TempPathFactory, empty_warehouse: Path) -> Built:
+    return Built(tmp_path_factory, empty_warehouse)
 
 
 @pytest.fixture

@@ -157,16 +157,17 @@ def township_checks() -> list[str]:
             and (r["scope"] == "township" or r["input"] != "registry:existing_users")]
 
 
-def build(root: Path, loads: list[tuple[str, list[list[dict]]]]) -> Path:
-    """A private warehouse under `root` loaded with (source, files) pairs in order; returns its path.
-    For module-scoped scenarios: the environment is set only while loading (tests then point
-    WAREHOUSE_PATH at the returned path)."""
+def build(root: Path, loads: list[tuple[str, list[list[dict]]]], empty: Path) -> Path:
+    """A private warehouse under `root`, a copy of the `empty` one (the `empty_warehouse` fixture) loaded with
+    (source, files) pairs in order; returns its path. For module-scoped scenarios: the environment is set only
+    while loading (tests then point WAREHOUSE_PATH at the returned path)."""
     import pytest
 
     from tests.conftest import env_at
 
+    env = env_at(root, empty)
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env_at(root).variables().items():
+        for name, value in env.variables().items():
             mp.setenv(name, value)
         for source, files in loads:
             load(root / "extracts", source, *files)

@@ -42,7 +42,7 @@ def test_chinese_headers_in_other_encodings_load_the_same(env, built, run_cli, t
     built.into(env, fixture_loaded(source))
     english = env.query(f"select * exclude (run_id) from {SOURCES[source]} order by all")
     variant = rewrite(fixture(source), tmp_path / encoding / f"{source}.csv", chinese_headers=True, encoding=encoding)
-    env.warehouse.unlink()
+    env.emptied()
     code, out = run_cli("ingest", source, variant)
     assert code == 0, out
     assert env.query(f"select * exclude (run_id) from {SOURCES[source]} order by all") == english
@@ -53,7 +53,7 @@ def test_chinese_headers_in_other_encodings_load_the_same(env, built, run_cli, t
 def test_xlsx_first_sheet_loads_the_same(env, built, run_cli, tmp_path):
     built.into(env, fixture_loaded("indicators"))
     csv_rows = env.query("select * exclude (run_id) from fact_indicators order by all")
-    env.warehouse.unlink()
+    env.emptied()
     xlsx = tmp_path / "indicators.xlsx"
     with pd.ExcelWriter(xlsx) as writer:
         pd.read_csv(fixture("indicators"), dtype=str).to_excel(writer, sheet_name="指标", index=False)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import warehouse
-from tests.conftest import fixture
+from tests.conftest import env_at, fixture
 from tests.marts_helpers import query
 
 SQL_FILES = warehouse.mart_files()
@@ -39,18 +39,17 @@ def doc(sql_file: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
+def loaded(tmp_path_factory, empty_warehouse):
     """A warehouse with every tests/data extract loaded, so that every mart has rows."""
-    root = tmp_path_factory.mktemp("docs")
     from pipelines import cli
 
+    env = env_at(tmp_path_factory.mktemp("docs"), empty_warehouse)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
-        mp.setenv("PSEUDONYM_KEY_FILE", str(root / "key"))
-        mp.setenv("DATA_DIR", str(root / "data"))
+        for name, value in env.variables().items():
+            mp.setenv(name, value)
         for source in ("wastewater", "hair", "registry", "cases", "indicators", "task_reports"):
             assert cli.main(["ingest", source, str(fixture(source))]) == 0
-    return root / "warehouse.duckdb"
+    return env.warehouse
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def expected(table: dict, year: int) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def warehouses(tmp_path_factory):
+def warehouses(tmp_path_factory, empty_warehouse):
     built = {}
     for name, table in SCENARIOS.items():
         loads = [
@@ -88,7 +88,7 @@ def warehouses(tmp_path_factory):
                              for row in indicator_rows(str(y), awareness_rate=table[y][6],
                                                        satisfaction_rate=table[y][7])]]),
         ]
-        built[name] = build(tmp_path_factory.mktemp(name), loads)
+        built[name] = build(tmp_path_factory.mktemp(name), loads, empty_warehouse)
     return built
 
 
@@ -121,13 +121,13 @@ def test_growth_rates_need_a_base_year(warehouses, monkeypatch):
     assert rows["awareness_rate"]["achieved"] is True      # a level only needs the previous year
 
 
-def test_unchanged_is_not_achieved_but_a_held_bound_is(tmp_path, monkeypatch):
+def test_unchanged_is_not_achieved_but_a_held_bound_is(tmp_path, monkeypatch, empty_warehouse):
     loads = [
         ("indicators", [indicator_rows("2023", awareness_rate=100, satisfaction_rate=93) +
                         indicator_rows("2024", awareness_rate=100, satisfaction_rate=93)]),
         ("cases", [cases(2023, 0, 1) + cases(2024, 0, 1)]),
     ]
-    rows = indicators(build(tmp_path, loads), monkeypatch)
+    rows = indicators(build(tmp_path, loads, empty_warehouse), monkeypatch)
     assert rows["awareness_rate"]["achieved"] is True          # 100 % cannot rise
     assert rows["satisfaction_rate"]["achieved"] is False      # 93 → 93 did not rise
     assert rows["outflow_traffickers"]["achieved"] is True     # 0 cannot fall

@@ -66,7 +66,7 @@ def test_chinese_headers_labels_gbk_and_xlsx_load_the_same(env, run_cli, tmp_pat
     first = stored(env)
     assert first == [("旗禁毒委员会", "1.1", "2024-03", "monthly", "2024-03-20", "in_progress", False),
                      ("教育局", "2.2", "2024-03", "monthly", "2024-03-21", "done", False)]
-    env.warehouse.unlink()
+    env.emptied()
     xlsx = tmp_path / "r.xlsx"
     pd.DataFrame(rows, columns=[ZH[h] for h in HEADER]).to_excel(xlsx, index=False)
     code, out = run_cli("ingest", "task_reports", xlsx)
