@@ -16,8 +16,10 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from streamlit.components.v2.component_manager import BidiComponentManager
@@ -27,7 +29,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 import config
 import i18n
-from dashboard import nav
+from dashboard import nav, users
 from tests import reads
 
 APP = str(Path(config.ROOT) / "app.py")
@@ -257,6 +259,36 @@ def local_sign_in(root: Path, monkeypatch: pytest.MonkeyPatch, backoff: bool = F
     if not backoff:
         monkeypatch.setenv("SIGNIN_BACKOFF_SECONDS", "0")
     return root
+
+
+class Account(NamedTuple):
+    name: str
+    password: str
+    roles: tuple[str, ...]
+    township: str | None = None
+    unit: str | None = None
+
+
+def with_accounts(root: Path, monkeypatch: pytest.MonkeyPatch, *accounts: Account, backoff: bool = False) -> Path:
+    """`local_sign_in` under `root`, its users file holding `accounts`: the file `users.add` writes for them,
+    made once per process for the same accounts and copied (its mode kept), since each Argon2 hash costs a
+    tenth of a second by design. Returns `root`."""
+    local_sign_in(root, monkeypatch, backoff)
+    made = _accounts_file(accounts)
+    kept = Path(os.environ["USERS_FILE"])
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(made, kept)
+    return root
+
+
+@functools.cache
+def _accounts_file(accounts: tuple[Account, ...]) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="accounts-"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("USERS_FILE", str(folder / "users.yaml"))
+        for a in accounts:
+            users.add(a.name, a.password, list(a.roles), a.township, unit=a.unit)
+    return folder / "users.yaml"
 
 
 def sign_in(at, name: str, password: str):

@@ -19,8 +19,8 @@ from analysis import fmt, registry, targets
 from analysis.access import Scope, User
 from analysis.filters import Filters
 from dashboard import audit, downloads, nav, users
-from tests.app_helpers import (assert_healthy, copy_warehouse, local_sign_in, metric, open_app, open_page, sign_in,
-                               texts, use)
+from tests.app_helpers import (Account, assert_healthy, copy_warehouse, metric, open_app, open_page, sign_in, texts,
+                               use, with_accounts)
 
 SEAT = "150823100"
 ROOT = Path(config.ROOT)
@@ -159,10 +159,8 @@ def test_queries_take_the_scope(demo):
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
     """Local sign-in, with real Argon2-hashed accounts in a private users file and audit log."""
-    local_sign_in(tmp_path, monkeypatch)
-    users.add("viewer1", "seat-viewer-pw", ["viewer"], SEAT)
-    users.add("office1", "office-pw-2024", ["office"])
-    return tmp_path
+    return with_accounts(tmp_path, monkeypatch, Account("viewer1", "seat-viewer-pw", ("viewer",), SEAT),
+                         Account("office1", "office-pw-2024", ("office",)))
 
 
 def test_a_viewer_bound_to_a_township_sees_only_their_pages_and_township(demo, accounts):

@@ -14,11 +14,11 @@ import pytest
 
 import i18n
 import warehouse
-from dashboard import audit, nav, users
+from dashboard import audit, nav
 from domain import sources
 from pipelines import read, validate
 from domain.sources import names
-from tests.app_helpers import copy_warehouse, frame, open_app, texts, use, walk
+from tests.app_helpers import Account, copy_warehouse, frame, open_app, texts, use, walk, with_accounts
 
 PASSWORD = "data-clerk-pw"
 BAD_ROWS = (5, 17, 230)      # file rows whose identity numbers are broken
@@ -29,11 +29,8 @@ def desk(demo_build, tmp_path, monkeypatch):
     """A data account and a viewer on a private copy of the demo warehouse."""
     data = copy_warehouse(demo_build, tmp_path)
     use(data, monkeypatch)
-    monkeypatch.setenv("AUTH_MODE", "local")
-    monkeypatch.setenv("USERS_FILE", str(tmp_path / "secrets" / "users.yaml"))
-    monkeypatch.setenv("AUDIT_LOG_FILE", str(tmp_path / "audit.jsonl"))
-    users.add("clerk", PASSWORD, ["data"])
-    users.add("reader", "reader-pw", ["viewer"])
+    with_accounts(tmp_path, monkeypatch, Account("clerk", PASSWORD, ("data",)),
+                  Account("reader", "reader-pw", ("viewer",)), backoff=True)
     return data
 
 

@@ -9,14 +9,14 @@ its line, with the boundary values landing where the plan's wording puts them:
 Expected statuses are derived here from the rule and domain/targets.csv, never read back from a mart."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 import config
 import domain
 from tests.facts_helpers import indicators, put
-from tests.marts_helpers import (BANNER, DASHETA, SEAT, XIANFENG, case_row, check, hair_row, indicator_rows, load,
+from tests.marts_helpers import (BANNER, SEAT, XIANFENG, case_row, check, hair_row, indicator_rows, load,
                                  one, person_id, query, registry_row, rows_as_dicts, target, township_checks,
                                  wastewater_row)
 

@@ -18,7 +18,8 @@ import config
 import i18n
 from dashboard import audit, lockout, nav, users
 from pipelines import privacy
-from tests.app_helpers import assert_healthy, demo, demo_build, local_sign_in, open_app, sign_in  # noqa: F401
+from tests.app_helpers import (Account, assert_healthy, demo, demo_build, open_app, sign_in,  # noqa: F401
+                               with_accounts)
 
 SEAT = "150823100"
 OFFICE_PW = "office-pw-2024"
@@ -26,10 +27,8 @@ OFFICE_PW = "office-pw-2024"
 
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
-    local_sign_in(tmp_path, monkeypatch, backoff=True)
-    users.add("office1", OFFICE_PW, ["office"])
-    users.add("town_office", "town-office-pw", ["office"], SEAT)
-    return tmp_path
+    return with_accounts(tmp_path, monkeypatch, Account("office1", OFFICE_PW, ("office",)),
+                         Account("town_office", "town-office-pw", ("office",), SEAT), backoff=True)
 
 
 class Clock:

@@ -15,7 +15,8 @@ from analysis.access import User
 from analysis.labels import label, task_label, unit_name, unit_names
 from dashboard import audit, nav, report_form, users
 from domain import supervision as plan
-from tests.app_helpers import assert_healthy, copy_warehouse, frame, local_sign_in, open_app, sign_in, switch, texts, use
+from tests.app_helpers import (Account, assert_healthy, copy_warehouse, frame, open_app, sign_in, switch, texts, use,
+                               with_accounts)
 
 UNIT = "财政局"          # lead unit of task 1.2, whose budget check fails in the demo
 OTHER = "林草局"
@@ -23,10 +24,8 @@ OTHER = "林草局"
 
 @pytest.fixture
 def accounts(tmp_path, monkeypatch):
-    local_sign_in(tmp_path, monkeypatch)
-    users.add("office1", "office-pw-2024", ["office"])
-    users.add("jyj", "unit-pw-2024", ["unit"], unit=UNIT)
-    return tmp_path
+    return with_accounts(tmp_path, monkeypatch, Account("office1", "office-pw-2024", ("office",)),
+                         Account("jyj", "unit-pw-2024", ("unit",), unit=UNIT))
 
 
 def office_page(lang: str):
