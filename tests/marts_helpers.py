@@ -124,6 +124,17 @@ def load(folder: Path, source: str, *files: list[dict]) -> None:
     assert not bad, bad
 
 
+def load_together(**extracts: list[dict]) -> None:
+    """One extract per source (`registry=[...], cases=[...]`), put in the landing folder and loaded by one `run`
+    (one warehouse version for them all, as the data team's run makes it); fail unless every row loaded."""
+    landing = config.path("data_dir") / "landing"
+    for source, rows in extracts.items():
+        write(landing / source / f"{source}_{len(list((landing / source).glob('*.csv')))}.csv", source, rows)
+    assert cli.main(["run"]) == 0
+    bad = query("select source, file_name, rows_quarantined, message from pipeline_runs where rows_quarantined > 0")
+    assert not bad, bad
+
+
 def query(sql: str, params: list | None = None) -> list[tuple]:
     """Rows of a query on the live warehouse (the one the environment points at)."""
     return reads.rows(config.path("warehouse_path"), sql, params)

@@ -17,8 +17,8 @@ import config
 import domain
 from tests.facts_helpers import indicators, put
 from tests.marts_helpers import (BANNER, SEAT, XIANFENG, case_row, check, hair_row, indicator_rows, load,
-                                 one, person_id, query, registry_row, rows_as_dicts, target, township_checks,
-                                 wastewater_row)
+                                 load_together, one, person_id, query, registry_row, rows_as_dicts, target,
+                                 township_checks, wastewater_row)
 
 YEAR = 2024
 END = date(YEAR, 12, 31)
@@ -106,9 +106,9 @@ def test_banner_listing_line_more_than_500(env, tmp_path, existing):
 
 @pytest.mark.parametrize("lost", [0, 1])
 def test_one_out_of_control_person_fails_zero_loss_of_control(env, tmp_path, lost):
-    load(tmp_path, "registry", controlled_registry(lost=lost))
-    load(tmp_path, "cases", [ordinary_case()])          # user_incident_major needs the year's cases
-    load(tmp_path, "indicators", CONTROL_OK)
+    load_together(registry=controlled_registry(lost=lost),
+                  cases=[ordinary_case()],              # user_incident_major needs the year's cases
+                  indicators=CONTROL_OK)
     z = target(YEAR, "zero_loss_of_control")
     if lost:
         assert (z["status"], z["failed_checks"]) == ("not_met", ["out_of_control"])
@@ -135,9 +135,8 @@ def test_out_of_control_in_any_snapshot_of_the_year_counts(env, tmp_path):
                                                            (1, 0, ["face_check_rate"]),
                                                            (0, 1, ["info_verified_rate"])])
 def test_face_check_and_info_verified_must_be_exactly_100(env, tmp_path, unchecked, unverified, failed):
-    load(tmp_path, "registry", controlled_registry(n_other=10, unchecked=unchecked, unverified=unverified))
-    load(tmp_path, "cases", [ordinary_case()])
-    load(tmp_path, "indicators", CONTROL_OK)
+    load_together(registry=controlled_registry(n_other=10, unchecked=unchecked, unverified=unverified),
+                  cases=[ordinary_case()], indicators=CONTROL_OK)
     assert target(YEAR, "zero_loss_of_control")["failed_checks"] == failed
     # 12 at large (10 other + 2 community): one miss is 11/12
     assert check(YEAR, "face_check_rate")["value"] == pytest.approx(100 * (12 - unchecked) / 12)
@@ -196,8 +195,8 @@ def test_a_township_is_judged_as_the_banner_and_its_scorecard_counts_those_check
 # precursor trading (type precursor) is not "非法生产制毒物品" (tests/test_plan_rules.py has precursor_production)
 @pytest.mark.parametrize("case_type, counted", [("manufacturing", 1), ("precursor", 0), ("trafficking", 0)])
 def test_one_manufacturing_case_counts_and_fails_zero_leakage(env, tmp_path, case_type, counted):
-    load(tmp_path, "cases", [ordinary_case(1), ordinary_case(2, case_type=case_type)])
-    load(tmp_path, "indicators", indicator_rows(str(YEAR), precursor_registration_rate=100))
+    load_together(cases=[ordinary_case(1), ordinary_case(2, case_type=case_type)],
+                  indicators=indicator_rows(str(YEAR), precursor_registration_rate=100))
     event = one("select * from mart_five_never where year = ? and event = 'manufacturing'", [YEAR])
     assert (event["count"], event["has_data"]) == (counted, True)
     assert event["evidence"] == ([f"C{YEAR}-002"] if counted else [])
@@ -239,9 +238,9 @@ def test_student_found_in_registry_and_hair_counts_once_and_fails_zero_blind_spo
                            first_found=date(YEAR, 4, 1))
     earlier = registry_row(2, END, status="other", birth=date(2008, 5, 1), student=True,
                            first_found=date(YEAR - 1, 4, 1))           # found last year: not this year's
-    load(tmp_path, "registry", [student, earlier])
-    load(tmp_path, "hair", [hair_row("S1", date(YEAR, 4, 2), student["id_number"], "student", "methamphetamine",
-                                     "0.8", "阳性")])
+    load_together(registry=[student, earlier],
+                  hair=[hair_row("S1", date(YEAR, 4, 2), student["id_number"], "student", "methamphetamine", "0.8",
+                                 "阳性")])
     row = one("select * from mart_five_never where year = ? and event = 'student_use'", [YEAR])
     assert (row["count"], row["status"]) == (1, "occurred")
     assert "hair:S1" in row["evidence"] and "registry" in row["evidence"]
@@ -331,11 +330,11 @@ def test_target_cases_rise_every_year(env, tmp_path, before, now, result):
 @pytest.mark.parametrize("quarters", [3, 4])
 def test_wastewater_and_hair_in_every_quarter(env, tmp_path, quarters):
     days = [date(YEAR, 3 * q + 2, 15) for q in range(quarters)]
-    load(tmp_path, "wastewater", [wastewater_row(f"W{i}", "P1", SEAT, d, "methamphetamine", 10)
-                                  for i, d in enumerate(days)])
-    load(tmp_path, "hair", [hair_row(f"H{i}", d, person_id(i), "driver", "methamphetamine", "ND")
-                            for i, d in enumerate(days)])
-    load(tmp_path, "cases", [case_row("Z", END)])     # the data reach the year's end: not a year in progress
+    load_together(wastewater=[wastewater_row(f"W{i}", "P1", SEAT, d, "methamphetamine", 10)
+                              for i, d in enumerate(days)],
+                  hair=[hair_row(f"H{i}", d, person_id(i), "driver", "methamphetamine", "ND")
+                        for i, d in enumerate(days)],
+                  cases=[case_row("Z", END)])     # the data reach the year's end: not a year in progress
     for name in ("quarterly_wastewater", "quarterly_hair"):
         c = check(YEAR, name)
         assert (c["value"], c["result"]) == (quarters, "pass" if quarters == 4 else "fail")
