@@ -120,7 +120,7 @@ def _connection(ident: Identity) -> duckdb.DuckDBPyConnection:
 
 def _attach(ident: Identity) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    con.execute(f"attach '{ident.path}' as {ALIAS} (read_only)")
+    warehouse.attach_read_only(con, ident.path, ALIAS)
     return con
 
 

@@ -133,15 +133,14 @@ def _build(path: Path, live: Path, day: date) -> str | None:
     try:
         warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
         declared = set(_tables(con, con.execute("select current_database()").fetchone()[0]))
-        quoted = str(live).replace("'", "''")
-        con.execute(f"attach '{quoted}' as {LIVE} (read_only)")
+        warehouse.attach_read_only(con, live, LIVE)
         for table in _tables(con, LIVE):
             rows = f"select {_columns(table)} from {LIVE}.{table} {_cut(table)}"
             sql = f"insert into {table} by name {rows}" if table in declared else f"create table {table} as {rows}"
             con.execute(sql, [day] * sql.count("?"))   # every parameter is the cut day
         con.execute(f"detach {LIVE}")
         warehouse.build_marts(con)
-        return warehouse.scalar(con, "select value from warehouse_meta where key = 'version'")
+        return warehouse.version(con)
     finally:
         con.close()
 

@@ -170,19 +170,22 @@ def new_app() -> AppTest:
     return at
 
 
-def open_app(lang: str = "zh", **params: str) -> AppTest:
-    """The app after its first run, with URL parameters (`lang`, `from`, `to`, `town`, `sub`)."""
+def _at_address(lang: str, params: dict[str, str]) -> AppTest:
+    """The app before its first run, with URL parameters (`lang`, `from`, `to`, `town`, `sub`)."""
     at = new_app()
     at.query_params.update({"lang": lang, **params})
-    return at.run()
+    return at
+
+
+def open_app(lang: str = "zh", **params: str) -> AppTest:
+    """The app after its first run, with URL parameters."""
+    return _at_address(lang, params).run()
 
 
 def open_page(key: str, lang: str = "zh", **params: str) -> AppTest:
     """The app opened at the page's own address, as a shared link opens it: one run of `app.py`, whose
     navigation finds the page by its URL path (the page file's name, `nav.PageSpec.file`)."""
-    at = new_app()
-    at.query_params.update({"lang": lang, **params})
-    return at.switch_page(nav.page(key).file).run()
+    return _at_address(lang, params).switch_page(nav.page(key).file).run()
 
 
 def switch(at: AppTest, key: str) -> AppTest:
@@ -274,10 +277,9 @@ def with_accounts(root: Path, monkeypatch: pytest.MonkeyPatch, *accounts: Accoun
     made once per process for the same accounts and copied (its mode kept), since each Argon2 hash costs a
     tenth of a second by design. Returns `root`."""
     local_sign_in(root, monkeypatch, backoff)
-    made = _accounts_file(accounts)
-    kept = Path(os.environ["USERS_FILE"])
+    kept = users.users_path()
     kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(made, kept)
+    shutil.copy2(_accounts_file(accounts), kept)
     return root
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+import warehouse
+
 _DB = duckdb.connect()
 _NAMES = itertools.count()
 
@@ -20,7 +22,7 @@ def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     name = f"read_{next(_NAMES)}"
     con = _DB.cursor()
     try:
-        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as {name} (read_only)")
+        warehouse.attach_read_only(con, path, name)
         con.execute(f"use {name}")
         yield con
     finally:

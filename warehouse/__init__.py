@@ -113,6 +113,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
+def attach_read_only(con: duckdb.DuckDBPyConnection, path: Path | str, alias: str) -> None:
+    """Attach the warehouse file at `path` to `con`, read-only, as `alias` (a quote in the path kept)."""
+    quoted = str(path).replace("'", "''")
+    con.execute(f"attach '{quoted}' as {alias} (read_only)")
+
+
 def version(con: duckdb.DuckDBPyConnection) -> str | None:
     return scalar(con, "select value from warehouse_meta where key = 'version'")
 
@@ -380,7 +386,7 @@ TABLES_MADE = re.compile(r"create or replace (?:table|view) (\w+)")
 
 
 @lru_cache(maxsize=512)
-def found(pattern: re.Pattern, sql: str) -> tuple[str, ...]:
+def _found(pattern: re.Pattern, sql: str) -> tuple[str, ...]:
     """`pattern.findall(sql)`, kept: every publish asks the same questions of the same mart files (which marts
     a file depends on, which settings it reads), about a tenth of a small load's rebuild when asked anew."""
     return tuple(pattern.findall(sql))
@@ -395,9 +401,9 @@ def mart_dependencies(texts: dict[Path, str] | None = None) -> dict[Path, set[Pa
     """Each mart file → the earlier mart files whose table or macro it names (reads, calls, or mentions in a
     comment: a dependency too many only builds something later than it could)."""
     texts = mart_sql() if texts is None else texts
-    maker = {name: f for f, sql in texts.items() for name in found(CREATES, sql)}
+    maker = {name: f for f, sql in texts.items() for name in _found(CREATES, sql)}
     named = re.compile(r"\b(" + "|".join(maker) + r")\b")
-    return {f: {maker[n] for n in found(named, sql) if maker[n] < f} for f, sql in texts.items()}
+    return {f: {maker[n] for n in _found(named, sql) if maker[n] < f} for f, sql in texts.items()}
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, changed: Iterable[str] | None = None) -> None:
@@ -442,7 +448,7 @@ def marts_reading(tables: set[str], texts: dict[Path, str] | None = None) -> dic
     named = re.compile(r"\b(" + "|".join(map(re.escape, sorted(tables))) + r")\b") if tables else None
     affected: set[Path] = set()
     for f, sql in texts.items():        # in build order: what a mart reads is decided before it
-        if (named is not None and found(named, sql)) or needs[f] & affected:
+        if (named is not None and _found(named, sql)) or needs[f] & affected:
             affected.add(f)
     return {f: sql for f, sql in texts.items() if f in affected}
 
@@ -450,7 +456,7 @@ def marts_reading(tables: set[str], texts: dict[Path, str] | None = None) -> dic
 def _marts_missing(texts: dict[Path, str], tables: set[str]) -> bool:
     """Whether a table or view the mart files make is not in the warehouse (a new one, or one built by a version
     with other marts). Every file makes one, and a macro is made by the file that makes its table."""
-    made = {n for sql in texts.values() for n in found(TABLES_MADE, sql)}
+    made = {n for sql in texts.values() for n in _found(TABLES_MADE, sql)}
     return not made <= tables
 
 
@@ -509,14 +515,14 @@ def mart_variables(texts: dict[Path, str] | None = None) -> set[str]:
     """The settings the marts read with `getvariable` and the setting's name in single quotes
     (tests/test_settings.py checks that every `getvariable` of a mart is written so)."""
     texts = mart_sql() if texts is None else texts
-    return {name for sql in texts.values() for name in found(VARIABLE, sql)}
+    return {name for sql in texts.values() for name in _found(VARIABLE, sql)}
 
 
 def mart_settings(texts: dict[Path, str] | None = None) -> set[str]:
     """The settings the marts compute with: read as variables (`mart_variables`) or from `ref_settings`
     (`setting = 'name'`, in a view, which reads them when it is queried)."""
     texts = mart_sql() if texts is None else texts
-    return mart_variables(texts) | {name for sql in texts.values() for name in found(SETTING_READ, sql)}
+    return mart_variables(texts) | {name for sql in texts.values() for name in _found(SETTING_READ, sql)}
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> None:
