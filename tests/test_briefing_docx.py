@@ -163,6 +163,15 @@ def test_named_styles_for_editors(built: tuple[Briefing, Document]) -> None:
     assert find(doc, b.sections[0].paragraphs[0]).style.name == "Briefing Body"
     assert find(doc, b.sections[2].tables[0].title).style.name == "Briefing Table Title"
     assert find(doc, b.sections[2].tables[0].note).style.name == "Briefing Note"
+    # every paragraph, table cell and footer is in one of the briefing's named styles, none left in Normal
+    cells = [(row_index, cell.paragraphs[0]) for block in doc.iter_inner_content() if not isinstance(block, Paragraph)
+             for row_index, row in enumerate(block.rows) for cell in row.cells]
+    assert {p.style.name for p in paragraphs(doc)} >= {"Briefing Figure", "Briefing Masthead", "Briefing Footnote"}
+    assert all(p.style.name.startswith("Briefing ") for p in paragraphs(doc))
+    assert {p.style.name for i, p in cells if i == 0} == {"Briefing Table Header"}
+    assert {p.style.name for i, p in cells if i > 0} == {"Briefing Table Text"}
+    footers = [doc.sections[0].footer.paragraphs[0], doc.sections[0].even_page_footer.paragraphs[0]]
+    assert [p.style.name for p in footers] == ["Briefing Page Number"] * 2
 
 
 def test_all_content_in_order(built: tuple[Briefing, Document]) -> None:
