@@ -149,6 +149,7 @@ def test_both_commands_write_the_same_bytes(demo, tmp_path, command):
     assert digest(tmp_path) == digest(root)
 
 
+@pytest.mark.slow      # national scale: left out of `make test-fast`
 def test_national_scale_is_deterministic_and_fully_listed(tmp_path, monkeypatch):
     """The national layout, shrunk to 20,000 registry rows: the same seed twice gives the same bytes."""
     import demo.registry

@@ -3,6 +3,7 @@ order, each in Chinese and English, and its unique key holds. Contract relations
 Intermediate relations (int_*, inputs to marts that may hold pseudonyms) follow the same rules."""
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -34,7 +35,10 @@ CONTRACT = {  # contract.md §4: relation → required columns
 }
 
 
+@functools.cache
 def doc(sql_file: Path) -> dict:
+    """The mart's documentation, parsed once per test process (read only: the tests of every mart ask for every
+    other's)."""
     return yaml.safe_load(sql_file.with_suffix(".yml").read_text(encoding="utf-8"))
 
 
