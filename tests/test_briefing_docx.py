@@ -26,10 +26,12 @@ STYLE_NAMES = ["Briefing Title", "Briefing Body", "Briefing Heading 1", "Briefin
                "Briefing Note"]
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> tuple[Briefing, Document]:
-    briefing = sample_briefing(tmp_path)
-    return briefing, docx.Document(str(render(briefing, tmp_path / "out" / "briefing.docx")))
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Briefing, Document]:
+    """The sample briefing and its DOCX as Word reads it, written once for the tests that only read them."""
+    folder = tmp_path_factory.mktemp("docx")
+    briefing = sample_briefing(folder)
+    return briefing, docx.Document(str(render(briefing, folder / "out" / "briefing.docx")))
 
 
 # --- reading what Word resolves: direct formatting first, then the paragraph style and its bases ---------
