@@ -399,11 +399,49 @@ def test_an_expectations_configuration_is_built_once_while_a_file_is_validated()
     assert expectation.configuration is not kept
 
 
+def test_metric_ids_are_the_ones_gx_makes():
+    """validate._plain_ids: GX's `IDDict.to_id` still converts its arguments through the module's name
+    `convert_to_json_serializable` (an upgrade that changes it is noticed); plain JSON skips GX's walk, anything
+    else takes it, and either way the id is the one GX alone makes."""
+    import enum
+    import inspect
+
+    import numpy as np
+    from great_expectations import util as gx_util
+    from great_expectations.core import id_dict
+
+    validate._context()
+    assert "convert_to_json_serializable(" in inspect.getsource(id_dict.IDDict.to_id)
+    assert id_dict.convert_to_json_serializable is not gx_util.convert_to_json_serializable   # the shortcut is in
+
+    class Kind(str, enum.Enum):
+        BAR = "bar"
+    plain = [{"column": "township", "mostly": 0.95, "strict": True, "min_value": 0, "max_value": 1e9,
+              "value_set": ["a", "b"], "parse_strings_as_datetimes": None, "pair": ("x", 1),
+              "result_format": {"result_format": "COMPLETE", "unexpected_index_column_names": ["__row_id"]}},
+             {"batch_id": "b", "column": "x"}]
+    other = [{"value": float("nan")}, {"value": np.int64(3)}, {"value": pd.Timestamp("2024-06-30")},
+             {"value": {1: "a"}}, {"value": {"a", "b"}}, {"value": Kind.BAR}, {"value": [np.float64(0.5)]},
+             {"value": np.bool_(True)}, {"value": {"nested": [pd.Timestamp("2024-01-01"), None]}}]
+    assert [validate.plain_json(d) for d in plain + other] == [True] * len(plain) + [False] * len(other)
+    ours = [id_dict.IDDict(d).to_id() for d in plain + other]
+    id_dict_convert = id_dict.convert_to_json_serializable
+    try:
+        id_dict.convert_to_json_serializable = gx_util.convert_to_json_serializable
+        assert ours == [id_dict.IDDict(d).to_id() for d in plain + other]
+    finally:
+        id_dict.convert_to_json_serializable = id_dict_convert
+
+
 @pytest.mark.parametrize("source", sorted(SOURCES))
-def test_validating_with_configurations_built_once_gives_what_gx_alone_gives(env, tmp_path, monkeypatch, source):
-    """The same file, with a row repeated and a row blanked, validated with and without the kept
-    configurations: the same quarantined rows for the same reasons and the same result for every expectation."""
+def test_validating_with_the_shortcuts_gives_what_gx_alone_gives(env, tmp_path, monkeypatch, source):
+    """The same file, with a row repeated and a row blanked, validated with and without validate's shortcuts
+    through GX (configurations built once, plain metric ids): the same quarantined rows for the same reasons
+    and the same result for every expectation."""
     import contextlib
+
+    from great_expectations import util as gx_util
+    from great_expectations.core import id_dict
 
     from pipelines import ingest
 
@@ -417,6 +455,7 @@ def test_validating_with_configurations_built_once_gives_what_gx_alone_gives(env
         return result.status, result.quarantine, result.checks
     kept = outcome()
     monkeypatch.setattr(validate, "_configurations_kept", contextlib.nullcontext)
+    monkeypatch.setattr(id_dict, "convert_to_json_serializable", gx_util.convert_to_json_serializable)
     assert outcome() == kept
     assert kept[1] and any(not c["success"] for c in kept[2])
 
