@@ -399,7 +399,7 @@ def test_an_expectations_configuration_is_built_once_while_a_file_is_validated()
     assert expectation.configuration is not kept
 
 
-def test_metric_ids_are_the_ones_gx_makes():
+def test_metric_ids_are_the_ones_gx_makes(monkeypatch):
     """validate._plain_ids: GX's `IDDict.to_id` still converts its arguments through the module's name
     `convert_to_json_serializable` (an upgrade that changes it is noticed); plain JSON skips GX's walk, anything
     else takes it, and either way the id is the one GX alone makes."""
@@ -425,12 +425,8 @@ def test_metric_ids_are_the_ones_gx_makes():
              {"value": np.bool_(True)}, {"value": {"nested": [pd.Timestamp("2024-01-01"), None]}}]
     assert [validate.plain_json(d) for d in plain + other] == [True] * len(plain) + [False] * len(other)
     ours = [id_dict.IDDict(d).to_id() for d in plain + other]
-    id_dict_convert = id_dict.convert_to_json_serializable
-    try:
-        id_dict.convert_to_json_serializable = gx_util.convert_to_json_serializable
-        assert ours == [id_dict.IDDict(d).to_id() for d in plain + other]
-    finally:
-        id_dict.convert_to_json_serializable = id_dict_convert
+    monkeypatch.setattr(id_dict, "convert_to_json_serializable", gx_util.convert_to_json_serializable)
+    assert ours == [id_dict.IDDict(d).to_id() for d in plain + other]
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
