@@ -1,8 +1,9 @@
 """Shared by the tests: one county demo warehouse per test run, AppTest helpers, mart queries.
 
 The demo warehouse is built once per run the way the data team builds one (`demo`, then
-`python -m pipelines run`, then `status`; what they printed is kept) and each test process (an xdist worker)
-works on its own copy of it; tests that change a warehouse work on a further copy (`copy_warehouse`).
+`python -m pipelines run`, then `status`; what they printed is kept), or copied from pytest's cache where an
+earlier run kept one built from the same inputs, and each test process (an xdist worker) works on its own
+copy of it; tests that change a warehouse work on a further copy (`copy_warehouse`).
 `tests/conftest.py` registers the fixtures `demo_build` and `demo` once for every test module: a module that
 imported them itself would get its own session fixture.
 """
@@ -11,13 +12,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -89,18 +93,71 @@ def build_demo(root: Path, scale: str = "county") -> DemoWarehouse:
     return d
 
 
-def shared_demo(run_dir: Path) -> Path:
+def shared_demo(run_dir: Path, kept: Path | None = None) -> Path:
     """The county demo of this test run, built by whichever test process asks first, under a lock the
-    others wait on; built in a scratch folder and renamed, so a build that fails leaves nothing half-done."""
+    others wait on; built in a scratch folder and renamed, so a build that fails leaves nothing half-done.
+
+    `kept`, a folder of pytest's cache: a build from the same inputs (`demo_inputs`) kept there by an earlier
+    run is copied instead of built again, and a new build is kept there for the next run."""
     done = run_dir / "demo-county"
-    with open(run_dir / "demo-county.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(run_dir / "demo-county.lock"):
         if not done.is_dir():
             scratch = run_dir / f"demo-county.{os.getpid()}"
             shutil.rmtree(scratch, ignore_errors=True)
-            build_demo(scratch)
+            earlier = kept / demo_inputs() if kept is not None else None
+            if not (earlier is not None and copied(earlier, scratch)):
+                build_demo(scratch)
+                if earlier is not None:
+                    keep(scratch, earlier)
             scratch.rename(done)
     return done
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock on `path` (created) for the block, shared by every test process and test run."""
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def copied(earlier: Path, to: Path) -> bool:
+    """Whether a kept build was there and is now copied to `to`."""
+    with locked(earlier.parent.with_suffix(".lock")):
+        if earlier.is_dir():
+            shutil.copytree(earlier, to)
+            return True
+    return False
+
+
+def keep(build: Path, kept: Path) -> None:
+    """A copy of `build` at `kept`, in place of the builds kept from other inputs (copied beside and renamed: a
+    copy cut short is never taken for a build, and the next `keep` removes it)."""
+    with locked(kept.parent.with_suffix(".lock")):
+        for other in kept.parent.iterdir():
+            shutil.rmtree(other)
+        partial = kept.with_name(kept.name + ".partial")
+        shutil.copytree(build, partial)
+        partial.rename(kept)
+
+
+DEMO_INPUTS = ("demo", "pipelines", "warehouse", "domain", "config", "expectations", "i18n",
+               "tests/app_helpers.py", "requirements.txt")
+SOURCE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".json", ".csv", ".txt"}
+
+
+def demo_inputs() -> str:
+    """A digest of everything the county demo is built from: the generator, the pipeline, the marts and the
+    domain's rules (every source file of `DEMO_INPUTS`), the pinned libraries, the settings' values, Python's
+    version and today's date (a load checks dates against it)."""
+    digest = hashlib.sha256(f"{sys.version} {date.today()} "
+                            f"{sorted((n, str(config.get(n))) for n in config.registry())}".encode())
+    for name in DEMO_INPUTS:
+        top = config.ROOT / name
+        files = [top] if top.is_file() else sorted(f for f in top.rglob("*") if f.suffix in SOURCE_SUFFIXES)
+        for f in files:
+            digest.update(f"{f.relative_to(config.ROOT)}\0".encode() + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
@@ -116,12 +173,14 @@ def copy_warehouse(d: DemoWarehouse, root: Path) -> DemoWarehouse:
 
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
-    """This process's own copy of the run's county demo (xdist workers share one build, not their files)."""
+def demo_build(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> DemoWarehouse:
+    """This process's own copy of the run's county demo (xdist workers share one build, not their files; runs
+    share one through pytest's cache while what it is built from is unchanged, `pytest --cache-clear` drops it)."""
     base = tmp_path_factory.getbasetemp()
     run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cache = getattr(pytestconfig, "cache", None)     # None with `-p no:cacheprovider`
     mine = tmp_path_factory.mktemp("demo")
-    shutil.copytree(shared_demo(run_dir), mine, dirs_exist_ok=True)
+    shutil.copytree(shared_demo(run_dir, cache.mkdir("demo-county") if cache else None), mine, dirs_exist_ok=True)
     return at(mine)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import config
 import warehouse
 from pipelines import cli
 from tests import reads
@@ -116,6 +117,15 @@ def fixture_loaded(source: str) -> Callable[[Path], None]:
         assert cli.main(["ingest", source, str(fixture(source))]) == 0
     make.__name__ = f"{source}_fixture_loaded"
     return make
+
+
+def load_every_fixture() -> None:
+    """Every source's fixture file, put in the landing folder and loaded by one `run` (one publish: the marts
+    are built once, not once a source)."""
+    landing = config.path("data_dir") / "landing"
+    for source in sources():
+        copy_to(fixture(source), landing / source)
+    assert cli.main(["run"]) == 0
 
 
 @pytest.fixture(scope="module")

@@ -68,3 +68,38 @@ def test_hair_samples_mart_counts_every_loaded_sample_once(demo_build):
     assert towns == facts
     items = q("select sum(tested) from mart_hair_positivity")[0][0]
     assert items == q("select count(*) from fact_hair")[0][0] > sum(facts.values())
+
+
+def test_a_demo_kept_by_an_earlier_run_is_used_only_while_what_it_is_built_from_is_unchanged(tmp_path, monkeypatch):
+    """The county demo pytest's cache keeps between runs (`tests/app_helpers.shared_demo`) is named by a digest
+    of its inputs: another mart, another setting or another day is another name, so it is built again."""
+    import config
+    from tests import app_helpers
+
+    marts = tmp_path / "warehouse"
+    marts.mkdir()
+    (marts / "10_mart.sql").write_text("select 1", encoding="utf-8")
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    monkeypatch.setattr(app_helpers, "DEMO_INPUTS", ("warehouse",))
+    first = app_helpers.demo_inputs()
+    (marts / "10_mart.cpython-311.pyc").write_bytes(b"\0")           # not an input
+    assert app_helpers.demo_inputs() == first
+    (marts / "10_mart.sql").write_text("select 2", encoding="utf-8")
+    assert app_helpers.demo_inputs() != first
+    (marts / "10_mart.sql").write_text("select 1", encoding="utf-8")
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "7")
+    assert app_helpers.demo_inputs() != first
+    monkeypatch.delenv("QUARANTINE_MAX_PERCENT")
+    assert app_helpers.demo_inputs() == first
+
+    kept = tmp_path / "cache" / "demo-county"
+    kept.mkdir(parents=True)
+    (kept / "built-from-other-inputs").mkdir()
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "printed.txt").write_text("a build", encoding="utf-8")
+    app_helpers.keep(tmp_path / "build", kept / first)
+    assert [p.name for p in kept.iterdir()] == [first]
+    run = tmp_path / "run"
+    run.mkdir()
+    done = app_helpers.shared_demo(run, kept)       # copied, not built: a build prints what `run` said
+    assert (done / "printed.txt").read_text(encoding="utf-8") == "a build"

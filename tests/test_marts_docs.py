@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import warehouse
-from tests.conftest import env_at, fixture
+from tests.conftest import env_at, load_every_fixture
 from tests.marts_helpers import query
 
 SQL_FILES = warehouse.mart_files()
@@ -45,14 +45,11 @@ def doc(sql_file: Path) -> dict:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory, empty_warehouse):
     """A warehouse with every tests/data extract loaded, so that every mart has rows."""
-    from pipelines import cli
-
     env = env_at(tmp_path_factory.mktemp("docs"), empty_warehouse)
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.variables().items():
             mp.setenv(name, value)
-        for source in ("wastewater", "hair", "registry", "cases", "indicators", "task_reports"):
-            assert cli.main(["ingest", source, str(fixture(source))]) == 0
+        load_every_fixture()
     return env.warehouse
 
 

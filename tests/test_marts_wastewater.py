@@ -9,7 +9,6 @@ import statistics
 from datetime import date, timedelta
 
 import pytest
-from scipy import stats
 
 import config
 from tests.marts_helpers import DASHETA, SEAT, load, one, query, wastewater_row
@@ -154,12 +153,21 @@ def series(kind: str) -> list[float]:
 
 def expected_trend(values: list[float]) -> tuple[float, float, str]:
     """Slope of ln(load) on the quarter index, its t statistic, and the class the rule gives."""
+    from scipy import stats     # here, not at the top: importing it costs every test process 1 s to collect
+
     x = list(range(len(values)))
     y = [math.log(v) for v in values]
     fit = stats.linregress(x, y)
     t = fit.slope / fit.stderr
-    critical = stats.t.ppf(1 - config.get("trend_alpha") / 2, len(values) - 2)
+    critical = t_critical(len(values))
     return fit.slope, t, ("plateau" if abs(t) <= critical else "rising" if t > 0 else "falling")
+
+
+def t_critical(points: int) -> float:
+    """Student's t at which a slope fitted to `points` quarters is significant (two-sided, `trend_alpha`)."""
+    from scipy import stats
+
+    return stats.t.ppf(1 - config.get("trend_alpha") / 2, points - 2)
 
 
 @pytest.fixture
@@ -194,8 +202,7 @@ def test_flat_series_has_a_slope_but_no_significant_trend(trend_sites):
     row = quarterly("site", "N", "2024Q1", "ketamine")
     assert row["trend_slope_per_quarter"] != 0
     assert abs(row["trend_t"]) <= row["trend_t_critical"]
-    assert row["trend_t_critical"] == pytest.approx(stats.t.ppf(1 - config.get("trend_alpha") / 2,
-                                                                config.get("trend_window_quarters") - 2))
+    assert row["trend_t_critical"] == pytest.approx(t_critical(config.get("trend_window_quarters")))
 
 
 def test_too_few_quarters_give_insufficient_data(trend_sites):
