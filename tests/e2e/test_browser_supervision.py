@@ -9,6 +9,7 @@ runs before them in this module and the server inherits its environment (local s
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -62,7 +63,19 @@ def grid_text(p, name: str, lang: str = "zh") -> str:
     grid = p.locator(f"xpath=//*[@data-testid='stMarkdownContainer'][normalize-space(.)='{title}']"
                      "/following::*[@data-testid='stDataFrame'][1]")
     grid.wait_for(timeout=30_000)
-    return grid.text_content() or ""
+    return settled_text(p, grid)
+
+
+def settled_text(p, locator, timeout_s: float = 30) -> str:
+    """The element's text once two reads 0.3 s apart agree: the data grid appears before it fills its accessible
+    copy of the rows (a read right after it appeared once missed rows)."""
+    before, deadline = None, time.monotonic() + timeout_s
+    while True:
+        now = locator.text_content() or ""
+        if (now and now == before) or time.monotonic() > deadline:
+            return now
+        before = now
+        p.wait_for_timeout(300)
 
 
 def compliance_rows(server: Server, units: list[str], lang: str) -> str:
