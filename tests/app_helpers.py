@@ -10,7 +10,6 @@ imported them itself would get its own session fixture.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import io
@@ -33,6 +32,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 import config
 import i18n
+import warehouse
 from dashboard import nav, users
 from tests import reads
 
@@ -100,12 +100,12 @@ def shared_demo(run_dir: Path, kept: Path | None = None) -> Path:
     `kept`, a folder of pytest's cache: a build from the same inputs (`demo_inputs`) kept there by an earlier
     run is copied instead of built again, and a new build is kept there for the next run."""
     done = run_dir / "demo-county"
-    with locked(run_dir / "demo-county.lock"):
+    with warehouse.writer_lock(done):
         if not done.is_dir():
             scratch = run_dir / f"demo-county.{os.getpid()}"
             shutil.rmtree(scratch, ignore_errors=True)
             earlier = kept / demo_inputs() if kept is not None else None
-            if not (earlier is not None and copied(earlier, scratch)):
+            if earlier is None or not copied(earlier, scratch):
                 build_demo(scratch)
                 if earlier is not None:
                     keep(scratch, earlier)
@@ -113,17 +113,9 @@ def shared_demo(run_dir: Path, kept: Path | None = None) -> Path:
     return done
 
 
-@contextlib.contextmanager
-def locked(path: Path):
-    """An exclusive lock on `path` (created) for the block, shared by every test process and test run."""
-    with open(path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
 def copied(earlier: Path, to: Path) -> bool:
-    """Whether a kept build was there and is now copied to `to`."""
-    with locked(earlier.parent.with_suffix(".lock")):
+    """Whether a kept build was there and is now copied to `to` (under the lock of the kept builds' folder)."""
+    with warehouse.writer_lock(earlier.parent):
         if earlier.is_dir():
             shutil.copytree(earlier, to)
             return True
@@ -133,7 +125,7 @@ def copied(earlier: Path, to: Path) -> bool:
 def keep(build: Path, kept: Path) -> None:
     """A copy of `build` at `kept`, in place of the builds kept from other inputs (copied beside and renamed: a
     copy cut short is never taken for a build, and the next `keep` removes it)."""
-    with locked(kept.parent.with_suffix(".lock")):
+    with warehouse.writer_lock(kept.parent):
         for other in kept.parent.iterdir():
             shutil.rmtree(other)
         partial = kept.with_name(kept.name + ".partial")
@@ -155,8 +147,7 @@ def demo_inputs() -> str:
     for name in DEMO_INPUTS:
         top = config.ROOT / name
         files = [top] if top.is_file() else sorted(f for f in top.rglob("*") if f.suffix in SOURCE_SUFFIXES)
-        for f in files:
-            digest.update(f"{f.relative_to(config.ROOT)}\0".encode() + f.read_bytes() + b"\0")
+        warehouse._digest_files(digest, dict.fromkeys(files))
     return digest.hexdigest()[:16]
 
 
