@@ -132,7 +132,7 @@ def _build(path: Path, live: Path, day: date) -> str | None:
     con = duckdb.connect(str(path), config={"memory_limit": config.get("load_memory_limit")})
     try:
         warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
-        declared = set(_tables(con, con.execute("select current_database()").fetchone()[0]))
+        declared = set(_tables(con, warehouse.scalar(con, "select current_database()")))
         warehouse.attach_read_only(con, live, LIVE)
         for table in _tables(con, LIVE):
             rows = f"select {_columns(table)} from {LIVE}.{table} {_cut(table)}"

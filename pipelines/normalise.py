@@ -24,6 +24,7 @@ import domain
 from domain import identity
 from pipelines.privacy import hmac_sql
 from domain.sources import Column, Source
+from warehouse import scalar
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 BELOW_LOQ_TOKENS = ["", "<loq", "＜loq", "nd", "n.d.", "未检出", "<lod", "bloq"]
@@ -90,9 +91,8 @@ def fill_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], cod
 
 def _unknown_spelling_found(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether a row of `norm_unnumbered` has a coded value whose spelling the lookup tables did not hold."""
-    return bool(con.execute(
-        "select exists (select 1 from norm_unnumbered where len(issues) > 0 "
-        "and len(list_filter(issues, lambda i: split_part(i, ':', 2) = 'vocab')) > 0)").fetchone()[0])
+    return bool(scalar(con, "select exists (select 1 from norm_unnumbered where len(issues) > 0 "
+                           "and len(list_filter(issues, lambda i: split_part(i, ':', 2) = 'vocab')) > 0)"))
 
 
 def _vocab(column: Column, col: str) -> str:

@@ -13,6 +13,7 @@ import duckdb
 
 import i18n
 from domain import supervision
+from warehouse import scalar
 
 DUE_KINDS = ("monthly", "quarterly")
 SHAPES = "case kind when 'monthly' then 'month' else 'quarter' end"   # the period each kind is for
@@ -48,5 +49,5 @@ def issues(today: date) -> list[str]:
 
 def messages(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
     """What the load report says besides the counts: how many reports of the file came late."""
-    late = con.execute("select count(*) from fact_task_reports where run_id = ? and late", [run_id]).fetchone()[0]
+    late = scalar(con, "select count(*) from fact_task_reports where run_id = ? and late", [run_id])
     return [i18n.both("file_reports_late", n=late)] if late else []

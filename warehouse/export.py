@@ -65,7 +65,7 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, doc: dict, folder: Path) -
     path = str(folder / f"{name}.parquet").replace("'", "''")
     quoted = ", ".join(f'"{c}"' for c in columns)          # some names are SQL words ("check")
     con.execute(f"copy (select {quoted} from {name}) to '{path}' (format parquet, compression zstd)")
-    rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+    rows = warehouse.scalar(con, f"select count(*) from {name}")
     return {"rows": rows, "description_zh": doc.get("description_zh"), "description_en": doc.get("description_en"),
             "columns": {c: doc["columns"][c] for c in columns}, "withheld": sorted(withheld)}
 
