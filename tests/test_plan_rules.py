@@ -179,6 +179,20 @@ def test_外流贩毒人数三年累计平均下降10_same_months_in_a_year_in_p
     assert check(YEAR, "outflow_3y_drop")["result"] == result
 
 
+@pytest.mark.parametrize("now, result", [(0, "pass"), (3, "fail")])
+def test_外流贩毒人数三年累计平均下降10_a_rise_from_none_fails(env, now, result):
+    """"被外省区查获外流贩毒人数三年累计平均下降10%以上": after three years without one, outflow traffickers in the
+    fourth year are a rise (an infinite change), not missing data; none again is nothing to reduce."""
+    rows = [case(f"L-{y}", date(y, 5, 1)) for y in range(YEAR - 3, YEAR + 1)]
+    if now:
+        rows.append(case("W1", date(YEAR, 8, 1), township="外地", outflow_suspects=now))
+    put(fact_cases=rows + [CLOSE])
+    row = one("select * from mart_cases_year where year = ?", [YEAR])
+    assert (row["outflow_3y_avg"], row["outflow_3y_avg_previous"]) == (pytest.approx(now / 3), 0)
+    assert row["outflow_3y_change_pct"] == (float("inf") if now else None)
+    assert check(YEAR, "outflow_3y_drop")["result"] == result
+
+
 def test_outflow_records_are_not_the_banners_cases(env):
     """Records with township 外地 (local people caught elsewhere) feed the outflow figures only: the township
     rows sum to the banner's cases, and the outflow sits on a row 'outside' with 0 cases."""
@@ -193,6 +207,29 @@ def test_outflow_records_are_not_the_banners_cases(env):
 
 
 # --- 零失控 ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("severity, major", [("major", 1), ("ordinary", 0)])
+def test_吸毒人员肇事肇祸案事件零发生_whatever_its_severity(env, severity, major):
+    """"确保社会面无漏管失控吸毒人员和吸毒人员肇事肇祸案事件'零发生'" (§四(四)1): any incident caused by a user
+    fails 零失控; only "影响较为恶劣" ones (severity major) are the five-never event. An incident recorded outside
+    the banner (外地) is not the banner's."""
+    put(fact_cases=[case("I1", date(YEAR, 5, 1), category="incident", case_type="user_incident", severity=severity),
+                    case("W1", date(YEAR, 6, 1), township="外地", category="incident", case_type="user_incident"),
+                    CLOSE])
+    c = check(YEAR, "user_incidents")
+    assert (c["value"], c["result"], c["evidence_zh"]) == (1, "fail", "I1")
+    assert c["clause_text"] == "确保社会面无漏管失控吸毒人员和吸毒人员肇事肇祸案事件“零发生”"
+    assert "user_incidents" in target(YEAR, "zero_loss_of_control")["failed_checks"]
+    assert event("user_incident_major")["count"] == major
+
+
+def test_no_incident_caused_by_a_user_passes_and_a_year_without_cases_is_no_data(env):
+    put(fact_cases=[case("C1", date(YEAR, 5, 1))], fact_registry=[person(1, date(YEAR + 1, 12, 31))])
+    passed, missing = check(YEAR, "user_incidents"), check(YEAR + 1, "user_incidents")
+    assert (passed["value"], passed["result"]) == (0, "pass")
+    assert (missing["value"], missing["result"]) == (None, "no_data")
+
+
 
 @pytest.mark.parametrize("indicator, flagged, result", [(95, None, "pass"), (94.9, None, "fail"),
                                                         (None, 19, "pass"), (None, 18, "fail")])

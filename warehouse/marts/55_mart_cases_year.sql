@@ -9,12 +9,15 @@
 -- compared over the same days.
 -- Banner cases exclude outflow records (township 外地): those feed only the outflow figures.
 -- cultivation_cases: banner cases of type cultivation, any number of plants (plan §四(五)3 "零种植、零产量").
+-- user_incidents: banner cases of type user_incident (吸毒人员肇事肇祸), any category and severity: plan §四(四)1
+--   "确保社会面无漏管失控吸毒人员和吸毒人员肇事肇祸案事件“零发生”" (the five-never event counts only the major ones).
 -- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
 --   (the cases extract links no case to a registered person, so this is the part the data can show).
 -- outflow_3y_avg: mean of the outflow suspects over Y−2..Y (all three years need data), each year counted over
 --   the same period as Y (1 January to period_end's day): a year in progress is never set beside whole years;
 -- outflow_3y_avg_previous: the same mean over Y−3..Y−1 (same period);
--- outflow_3y_change_pct: the first against the second, in percent (null when the earlier mean is 0).
+-- outflow_3y_change_pct: the first against the second, in percent; infinite when the earlier mean is 0 and the
+--   later is not (a rise from none), null when both are 0 (nothing to reduce) or either is missing.
 -- compared_days_zh, compared_days_en: the days of each year every comparison here covers, for evidence text
 --   ("各年1–6月", "01-01–06-30 each year"; in Chinese whole months as 1–M月, else to the day).
 create or replace table mart_cases_year as
@@ -71,6 +74,9 @@ current_period as (
         count(cases.case_id) filter (where banner_case and case_type = 'cultivation') as cultivation_cases,
         coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'cultivation'),
                  []::varchar[]) as cultivation_case_ids,
+        count(cases.case_id) filter (where banner_case and case_type = 'user_incident') as user_incidents,
+        coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'user_incident'),
+                 []::varchar[]) as user_incident_case_ids,
         coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(seized_g) filter (where banner_case), 0) as seized_g
@@ -162,6 +168,8 @@ final as (
         case when has_data then target_cases end as target_cases,
         case when has_data then cultivation_cases end as cultivation_cases,
         case when has_data then cultivation_case_ids end as cultivation_case_ids,
+        case when has_data then user_incidents end as user_incidents,
+        case when has_data then user_incident_case_ids end as user_incident_case_ids,
         case when previous_has_data then previous_target_cases end as previous_target_cases,
         case when has_data then outflow_suspects end as outflow_suspects,
         case when previous_has_data then previous_outflow_suspects end as previous_outflow_suspects,
@@ -185,6 +193,7 @@ select
     case
         when outflow_3y_avg_previous > 0
             then 100.0 * (outflow_3y_avg - outflow_3y_avg_previous) / outflow_3y_avg_previous
+        when outflow_3y_avg_previous = 0 and outflow_3y_avg > 0 then 'infinity'::double
     end as outflow_3y_change_pct
 from final
 order by year;

@@ -14,6 +14,8 @@
 --   cases:outflow_3y_change_pct     change of the outflow suspects' 3-year average in % (same months each year);
 --                                   when both 3-year averages are 0 there is nothing to reduce and the check passes
 --   cases:cultivation_cases     banner cultivation cases of the year, any size ("零种植、零产量")
+--   cases:user_incidents        banner cases caused by drug users (user_incident) of the year, any severity ("吸毒人员
+--                               肇事肇祸案事件'零发生'", §四(四)1; the five-never event counts only the major ones)
 --   minors:involvement          "18岁以下青少年涉毒行为零发生": users newly found in the year under 18 at finding
 --                               (registry) + minor suspects of the banner's cases + positive hair samples of
 --                               persons under 18 at collection (age from the registry; unknown age not counted);
@@ -182,6 +184,10 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     union all
     select year, 'cases:cultivation_cases', 'banner', cultivation_cases, false,
            array_to_string(cultivation_case_ids, '、'), array_to_string(cultivation_case_ids, ', '), period_end, true
+    from mart_cases_year
+    union all
+    select year, 'cases:user_incidents', 'banner', user_incidents, false,
+           array_to_string(user_incident_case_ids, '、'), array_to_string(user_incident_case_ids, ', '), period_end, true
     from mart_cases_year
     union all
     select year, 'minors:involvement', 'banner',
