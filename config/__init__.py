@@ -53,6 +53,9 @@ def get(name: str) -> Any:
     value = _convert(name, raw, default)
     if "choices" in spec and value not in spec["choices"]:
         raise invalid(name, raw, " | ".join(map(str, spec["choices"])))
+    least = spec.get("minimum", 0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < least:
+        raise invalid(name, raw, f"≥ {least}")
     return value
 
 

@@ -124,7 +124,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.source not in names():
         raise UsageError(i18n.both("cli_unknown_source", source=args.source, choices=", ".join(names())))
     for f in args.files:
-        if not f.is_file():
+        if not (f.exists() or f.is_symlink()):     # a typo; a folder or an unreadable file is that file's rejection
             raise UsageError(i18n.both("cli_file_not_found", file=f))
     _wait_notice()
     if args.dry_run:
@@ -145,15 +145,25 @@ def _wait_notice() -> None:
 
 def landing_files() -> dict[str, list[Path]]:
     """New files under $DATA_DIR/landing/<source>/ (already loaded content is left out)."""
+    if config.path("data_dir").exists() and not config.path("data_dir").is_dir():
+        raise config.ConfigError(i18n.both("data_dir_not_folder", path=config.path("data_dir")))
     root = config.path("data_dir") / "landing"
     done = _loaded_hashes(names())
     found = {}
     for source in names():
         files = sorted(p for p in (root / source).glob("*") if p.suffix.lower() in {".csv", ".xlsx"} and p.is_file())
-        new = [p for p in files if runs.sha256_of(p) not in done[source]]
+        new = [p for p in files if _content(p) not in done[source]]
         if new:
             found[source] = new
     return found
+
+
+def _content(path: Path) -> str | None:
+    """The file's hash; None when it cannot be read (the load then rejects it, naming it, and loads the others)."""
+    try:
+        return runs.sha256_of(path)
+    except OSError:
+        return None
 
 
 def _loaded_hashes(sources: list[str]) -> dict[str, set[str]]:

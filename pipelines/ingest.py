@@ -32,7 +32,7 @@ from domain.sources import Source, extract_names, sources
 class FileResult:
     source: str
     file_name: str
-    sha256: str
+    sha256: str | None                  # None for a file that could not be read
     status: str = "loaded"              # loaded | rejected | skipped
     rows_read: int = 0
     rows_loaded: int = 0
@@ -101,13 +101,13 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
         if not gc.isenabled():      # a load command's (cli.collecting_per_file): the file before's garbage
             gc.collect(1)
         stage("hash")
-        result = FileResult(source_name, path.name, _hash_while_scanning(path))
+        result = _hashed(source_name, path)
         again = result.sha256 in done
         if again and not reload:
             result.status = "skipped"
             result.messages.append(i18n.both("file_already_loaded", when=_loaded_when(con, source_name,
                                                                                       result.sha256)))
-        else:
+        elif result.status != "rejected":
             _load_file(con, source, path, result, today, key, snapshot_date, stage)
             if result.status == "loaded":
                 done.add(result.sha256)
@@ -116,6 +116,18 @@ def _process(con: duckdb.DuckDBPyConnection, source_name: str, paths: list[Path]
         _record(con, result)
         results.append(result)
     return results
+
+
+def _hashed(source_name: str, path: Path) -> FileResult:
+    """The file's result with its hash; rejected, with the reason, when it cannot be read (no permission, gone
+    meanwhile) or is no regular file (a folder, a pipe, a link leading nowhere): that file only."""
+    if not path.is_file():
+        return FileResult(source_name, path.name, None, status="rejected", messages=[i18n.both("file_not_regular")])
+    try:
+        return FileResult(source_name, path.name, _hash_while_scanning(path))
+    except OSError as exc:
+        return FileResult(source_name, path.name, None, status="rejected",
+                          messages=[i18n.both("file_unreadable", detail=type(exc).__name__)])
 
 
 def _hash_while_scanning(path: Path) -> str:

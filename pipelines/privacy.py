@@ -37,9 +37,14 @@ def load_key(path: Path | None = None) -> bytes:
     path = path or key_path()
     if path.is_dir():
         raise config.ConfigError(i18n.both("key_is_folder", path=path))
-    if not path.exists():
-        _create_key(path)
-    key = path.read_bytes()
+    try:
+        if not path.exists():
+            _create_key(path)
+        key = path.read_bytes()
+    except OSError as exc:     # no permission, a file in place of its folder, an unreadable device
+        if warehouse.disk_full(exc):
+            raise
+        raise config.ConfigError(i18n.both("key_unreadable", path=path, detail=type(exc).__name__)) from exc
     if len(key) < KEY_BYTES:
         raise config.ConfigError(i18n.both("key_too_short", path=path, size=len(key), minimum=KEY_BYTES))
     return key

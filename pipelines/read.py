@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -49,6 +50,7 @@ class RawFile:
     ignored: list[str] = field(default_factory=list)
     numbers: list[int] | None = None              # XLSX: each kept row's number; CSV: counted once read
     transcoded: Path | None = None                # the UTF-8 copy a GB18030 file is read from
+    link: Path | None = None                      # a plain name DuckDB's reader opens instead (`_glob_free`)
     path: Path | None = None                      # CSV: the file, its lines (`scan`) and header width
     lines: int | None = None
     width: int = 0
@@ -58,6 +60,10 @@ class RawFile:
     def close(self) -> None:
         if self.transcoded is not None:
             self.transcoded.unlink(missing_ok=True)
+        if self.link is not None:
+            self.link.unlink(missing_ok=True)
+            with suppress(OSError):
+                self.link.parent.rmdir()
 
 
 CHUNK = 1 << 20
@@ -277,7 +283,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     _check_rows(found.lines - 1, int(config.get("input_max_rows")))
     raw = RawFile(encoding, list(positions), ignored, path=path, lines=found.lines, width=len(header),
                   transcoded=_utf8_copy(path, encoding))
-    readable = str(raw.transcoded or path).replace("'", "''")
+    try:
+        raw.link = _glob_free(raw.transcoded or path)
+    except BaseException:
+        raw.close()
+        raise
+    readable = str(raw.link or raw.transcoded or path).replace("'", "''")
     all_cols = {f"c{i}": "VARCHAR" for i in range(len(header))}
     picked = ", ".join(f"{_scrubbed(f'c{i}') if found.unwanted else f'c{i}'} as {name}"
                        for name, i in positions.items())
@@ -286,6 +297,20 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
         f"header=true, columns={_struct(all_cols)}, delim=',', quote='\"', escape='\"', "
         "store_rejects=true, rejects_table='raw_rejects', rejects_scan='raw_rejects_scan', auto_detect=false)")
     return raw
+
+
+GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def _glob_free(path: Path) -> Path | None:
+    """None for a path DuckDB's reader takes as it is, else a symbolic link of a plain name to it, in a private
+    temporary folder (removed by `RawFile.close`): the reader takes a path as a pattern, so that `[c].csv` would
+    read `c.csv`, and `c*.csv` every file it matches."""
+    if not GLOB.search(str(path)):
+        return None
+    link = Path(tempfile.mkdtemp(prefix="extract-")) / "extract.csv"
+    link.symlink_to(path.resolve())
+    return link
 
 
 def _scrubbed(col: str) -> str:
@@ -328,7 +353,7 @@ def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: st
     n = scalar(con, f"select count(*) from {rows}")
     numbers = raw.numbers
     if numbers is None:
-        raw.malformed = _rejected_lines(con)
+        raw.malformed = _as_records(raw, _rejected_lines(con))
         skipped = [line for line, _ in raw.malformed]
         if skipped:
             numbers = np.setdiff1d(np.arange(1, n + len(skipped) + 1, dtype=np.int64),
@@ -356,6 +381,25 @@ def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     rejects = con.execute("select line - 1, min(error_type) from raw_rejects group by 1 order by 1").fetchall()
     con.execute("drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
     return [(int(line), str(err)) for line, err in rejects]
+
+
+def _as_records(raw: RawFile, rejected: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The rejected lines renumbered as data rows: DuckDB names a malformed row by its line in the file less one,
+    while rows are numbered as records (a blank line is none; a quoted value may run over lines). Each line's
+    record is found with Python's CSV tokenizer; a line it cannot place keeps DuckDB's number."""
+    if not rejected or raw.path is None:
+        return rejected
+    wanted = {line + 1 for line, _ in rejected}                 # lines of the file, the header's being 1
+    placed: dict[int, int] = {}
+    record, start = 0, 1
+    with suppress(csv.Error), open(raw.path, encoding=raw.encoding, newline="") as f:
+        reader = csv.reader(f)
+        for row in reader:
+            if any(row) or len(row) > 1:
+                placed.update((line, record) for line in range(start, reader.line_num + 1) if line in wanted)
+                record += 1
+            start = reader.line_num + 1
+    return [(placed.get(line + 1, line), detail) for line, detail in rejected]
 
 
 def _check_workbook(path: Path) -> None:

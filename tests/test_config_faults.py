@@ -16,7 +16,7 @@ import pytest
 
 import config
 from briefings import cli as briefings_cli
-from tests.conftest import fixture, fixture_loaded
+from tests.conftest import copy_to, fixture, fixture_loaded
 
 COMMANDS = {
     "ingest": lambda env: ["ingest", "cases", str(fixture("cases"))],
@@ -64,7 +64,8 @@ BAD_SETTINGS = [(command, variable, value) for command in ("ingest", "run", "reb
                 for variable, value in [("BELOW_LOQ_RULE", "bogus"), ("TREND_ALPHA", "abc"),
                                         ("QUARANTINE_MAX_PERCENT", "nan")]] + [
     ("ingest", "DATE_EARLIEST", "1066-10-14"), ("run", "DATE_LATEST_YEARS_AHEAD", "-3"),
-    ("ingest", "INPUT_MAX_ROWS", "many"), ("briefings", "BRIEFING_CHART_QUARTERS", "eight")]
+    ("ingest", "INPUT_MAX_ROWS", "many"), ("briefings", "BRIEFING_CHART_QUARTERS", "eight"),
+    ("ingest", "INPUT_MAX_ROWS", "-1"), ("run", "CSV_MAX_MB", "-5"), ("rebuild", "MART_BUILD_WORKERS", "0")]
 
 
 @pytest.mark.parametrize("command,variable,value", BAD_SETTINGS)
@@ -109,6 +110,34 @@ def test_out_being_a_file_is_one_line_and_exit_2(loaded, cli, command):
     Path(args[-1]).write_text("a file", encoding="utf-8")
     code, out = cli(args)
     assert code == 2 and "--out" in one_line(out)
+
+
+@pytest.mark.parametrize("command", ["ingest", "run"])
+@pytest.mark.new_warehouse
+def test_a_file_where_the_warehouse_folder_should_be_is_one_line_and_exit_2(env, cli, command):
+    env.warehouse.parent.parent.mkdir(parents=True, exist_ok=True)
+    env.warehouse.parent.write_text("a file", encoding="utf-8")
+    copy_to(fixture("cases"), env.data_dir / "landing" / "cases")
+    code, out = cli(COMMANDS[command](env))
+    assert code == 2 and "WAREHOUSE_PATH" in one_line(out)
+
+
+def test_a_key_file_that_cannot_be_read_is_one_line_and_exit_2(env, cli):
+    env.key.parent.mkdir(parents=True, exist_ok=True)
+    env.key.symlink_to("/proc/self/mem")            # a file whose reading fails (EIO), even for root
+    code, out = cli(COMMANDS["ingest"](env))
+    line = one_line(out)
+    assert code == 2 and "PSEUDONYM_KEY_FILE" in line and "无法读取" in line
+    assert env.count("fact_cases") == 0
+
+
+def test_a_data_folder_that_is_a_file_is_one_line_and_exit_2(env, cli, monkeypatch):
+    data = env.root / "data-file"
+    data.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(data))
+    monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(env.key))
+    code, out = cli(["run"])
+    assert code == 2 and "DATA_DIR" in one_line(out)
 
 
 def test_the_key_path_being_a_folder_is_one_line_and_exit_2(env, cli):

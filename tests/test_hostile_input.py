@@ -8,6 +8,7 @@ import resource
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -254,3 +255,62 @@ def test_a_plaintext_copy_left_by_kill_9_while_transcoding_is_swept_by_the_next_
     code, out = run_cli("ingest", "cases", fixture("cases"))
     assert code == 0, out
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["[w].csv", "w?.csv", "w*.csv"])
+def test_a_file_name_with_pattern_characters_reads_that_file_and_no_other(env, run_cli, tmp_path, name):
+    """DuckDB's reader takes a path as a pattern: `[w].csv` would read `w.csv`, and `w*.csv` every match."""
+    write(tmp_path / "w.csv", wastewater(4, lambda rows: rows[:1] + [[f"OTHER{r[0]}", *r[1:]] for r in rows[1:]]))
+    write(tmp_path / "wx.csv", wastewater(2, lambda rows: rows[:1] + [[f"X{r[0]}", *r[1:]] for r in rows[1:]]))
+    given = write(tmp_path / name, wastewater(3))
+    code, out = run_cli("ingest", "wastewater", given)
+    assert code == 0, out
+    samples = sorted(r[0] for r in env.query("select distinct sample_id from fact_wastewater"))
+    assert samples == [f"WW-H{i:05d}" for i in (1, 2, 3)]
+    links = [d / "extract.csv" for d in Path(tempfile.gettempdir()).glob("extract-*")]
+    assert not [link for link in links if link.is_symlink() and link.resolve() == given.resolve()], "link removed"
+
+
+def unreadable(path: Path) -> Path:
+    """A regular file whose reading fails (EIO), even for root: a link to this process's memory file."""
+    path.symlink_to("/proc/self/mem")
+    return path
+
+
+def test_a_file_that_cannot_be_read_or_is_no_file_is_rejected_and_the_others_load(env, run_cli, tmp_path):
+    good = write(tmp_path / "good.csv", wastewater(3))
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    code, out = run_cli("ingest", "wastewater", unreadable(tmp_path / "mem.csv"), folder, loop, good)
+    assert code == 1 and "Traceback" not in out, out
+    assert env.count("fact_wastewater") == 3
+    status = dict(env.query("select file_name, status from pipeline_runs"))
+    assert status == {"mem.csv": "rejected", "folder.csv": "rejected", "loop.csv": "rejected", "good.csv": "loaded"}
+    assert "cannot read the file" in out and "not a regular file" in out and "无法读取文件" in out
+
+
+def test_run_names_an_unreadable_landing_file_and_loads_the_others(env, run_cli):
+    landing = env.data_dir / "landing" / "wastewater"
+    landing.mkdir(parents=True)
+    unreadable(landing / "1-mem.csv")
+    write(landing / "2-good.csv", wastewater(3))
+    code, out = run_cli("run")
+    assert code == 1 and "Traceback" not in out, out
+    assert dict(env.query("select file_name, status from pipeline_runs")) == {"1-mem.csv": "rejected",
+                                                                            "2-good.csv": "loaded"}
+
+
+def test_a_malformed_row_after_a_blank_line_is_numbered_as_a_data_row(env, run_cli, tmp_path, monkeypatch):
+    """Rows are numbered as data rows (a blank line is none), the malformed ones as the others."""
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "100")
+    rows = wastewater(3)
+    rows[2] = rows[2] + ["extra"]                                   # row 2: a field too many
+    rows[3][DATE] = "2024-13-45"                                    # row 3: no date
+    path = write(tmp_path / "ww.csv", rows[:2] + [[]] + rows[2:])    # a blank line after row 1
+    code, out = run_cli("ingest", "wastewater", path)
+    assert code == 0, out
+    reasons = dict(env.query("select row_number, reasons from quarantine"))
+    assert set(reasons) == {2, 3}, reasons
+    assert "2024-13-45" in str(reasons[3]) or "sample_date" in str(reasons[3])

@@ -125,9 +125,15 @@ def version(con: duckdb.DuckDBPyConnection) -> str | None:
 
 @contextmanager
 def writer_lock(path: Path) -> Iterator[None]:
-    """One writer at a time; the OS drops the lock if the writer dies (kill -9 included)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as handle:
+    """One writer at a time; the OS drops the lock if the writer dies (kill -9 included). A folder that cannot hold
+    the lock (a file in its place, no write permission) is a configuration fault."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "w")
+    except (FileExistsError, NotADirectoryError, PermissionError) as exc:
+        raise config.ConfigError(i18n.both("warehouse_folder_unusable", folder=path.parent,
+                                           detail=type(exc).__name__)) from exc
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
