@@ -276,7 +276,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppli
     found = scan(path)
     encoding = found.encoding
     with open(path, encoding=encoding, newline="") as f:
-        header = next(csv.reader(f), [])
+        try:
+            header = next(csv.reader(f), [])
+        except csv.Error as exc:        # a header cell beyond the field size limit (a quote left open in it)
+            raise FileRejected(i18n.both("file_header_unreadable")) from exc
     if not any(h.strip() for h in header):
         raise FileRejected(i18n.both("file_empty"))
     positions, ignored = map_header(source, header, supplied)
@@ -419,9 +422,13 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppl
 
     _check_workbook(path)
     limit = int(config.get("input_max_rows"))
-    frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0, engine="openpyxl", nrows=limit + 1)
+    # the header as a row of its own: pandas would rename a column given twice (value, value.1)
+    sheet = pd.read_excel(path, sheet_name=0, dtype=str, header=None, engine="openpyxl", nrows=limit + 2)
+    header = ["" if pd.isna(h) else str(h) for h in sheet.iloc[0]] if len(sheet) else []
+    if not any(h.strip() for h in header):
+        raise FileRejected(i18n.both("file_empty"))
+    frame = sheet.iloc[1:]                      # its index is the data row's number (the header is row 0)
     _check_rows(len(frame), limit)
-    header = [str(c) for c in frame.columns]
     positions, ignored = map_header(source, header, supplied)
     frame = frame.iloc[:, list(positions.values())]
     frame.columns = list(positions)
@@ -429,4 +436,4 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, suppl
     con.execute("create or replace temp table raw_xlsx as select * from frame")
     scrubbed = ", ".join(f"{_scrubbed(c)} as {c}" for c in positions)
     con.execute(f"create or replace temp view raw_unnumbered as select {scrubbed} from raw_xlsx")
-    return RawFile("xlsx", list(positions), ignored, numbers=(np.asarray(frame.index) + 1).tolist())
+    return RawFile("xlsx", list(positions), ignored, numbers=np.asarray(frame.index).tolist())

@@ -314,3 +314,30 @@ def test_a_malformed_row_after_a_blank_line_is_numbered_as_a_data_row(env, run_c
     reasons = dict(env.query("select row_number, reasons from quarantine"))
     assert set(reasons) == {2, 3}, reasons
     assert "2024-13-45" in str(reasons[3]) or "sample_date" in str(reasons[3])
+
+
+def test_a_column_given_twice_is_refused_in_a_workbook_as_in_a_csv(env, run_cli, tmp_path):
+    rows = wastewater(3)
+    frame = pd.DataFrame([r + [r[FLOW]] for r in rows[1:]], columns=HEADER + [HEADER[FLOW]])
+    for path in (tmp_path / "twice.xlsx", tmp_path / "twice.csv"):
+        frame.to_excel(path, index=False) if path.suffix == ".xlsx" else frame.to_csv(path, index=False)
+        code, out = run_cli("ingest", "wastewater", path)
+        assert code == 1 and f"columns given twice: {HEADER[FLOW]}" in out and ".1" not in out, out
+    assert env.count("fact_wastewater") == 0
+
+
+def test_a_workbook_with_a_blank_row_numbers_its_rows_as_the_sheet_does(env, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "100")
+    rows = wastewater(3)
+    rows[3][DATE] = "2024-13-45"
+    frame = pd.DataFrame(rows[1:2] + [[None] * len(HEADER)] + rows[2:], columns=HEADER)
+    frame.to_excel(tmp_path / "ww.xlsx", index=False)
+    code, out = run_cli("ingest", "wastewater", tmp_path / "ww.xlsx")
+    assert code == 0, out
+    assert [r[0] for r in env.query("select row_number from quarantine")] == [4]   # sheet row 5, data row 4
+
+
+def test_a_header_cell_too_long_to_read_is_said_plainly(env, run_cli, tmp_path):
+    path = write(tmp_path / "ww.csv", [HEADER + ["x" * 200_000]] + wastewater(2)[1:])
+    code, out = run_cli("ingest", "wastewater", path)
+    assert code == 1 and "a header cell is too long" in out and "表头" in out, out
