@@ -48,14 +48,16 @@ def by_drug(f: Filters, scope: Scope) -> pd.DataFrame:
 
 
 def by_year(f: Filters, scope: Scope) -> pd.DataFrame:
-    """Per year up to the period's end: target cases, outflow suspects and their 3-year average. The average
-    is mart_cases_year's, where a year in progress is set beside the same months of the years before (outflow
-    records belong to no township, so it is the banner's)."""
+    """Per year up to the period's end: target cases, outflow traffickers (outflow suspects of trafficking cases,
+    the plan's 外流贩毒人员) and their 3-year average. The average is mart_cases_year's, where a year in progress
+    is set beside the same months of the years before (outflow records belong to no township, so it is the
+    banner's)."""
     w = _where(f, scope, period=False)
     return db.query(f"""
         with years as (
             select year, sum(cases)::bigint as cases, sum(target_cases)::bigint as target_cases,
-                   sum(outflow_suspects)::bigint as outflow_suspects
+                   coalesce(sum(outflow_suspects) filter (where case_type = 'trafficking'), 0)::bigint
+                       as outflow_traffickers
             from {MART} where {w.sql} and year <= ? group by year)
         select years.*, banner.outflow_3y_avg
         from years left join mart_cases_year as banner using (year)

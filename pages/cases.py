@@ -39,7 +39,7 @@ with ui.section("cases.by_year"):
     years = cases.by_year(f, scope)
     show(Chart("target_cases_by_year", "bar", x="year", y="target_cases"), years[["year", "target_cases"]],
          period=v.period)
-    outflow = years.melt(id_vars="year", value_vars=["outflow_suspects", "outflow_3y_avg"],
+    outflow = years.melt(id_vars="year", value_vars=["outflow_traffickers", "outflow_3y_avg"],
                          var_name="measure", value_name="persons")
     show(Chart("outflow_by_year", "line", x="year", y="persons", color="measure", note="cases.outflow_note"),
          outflow, period=v.period)

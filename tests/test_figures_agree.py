@@ -198,10 +198,10 @@ def test_awareness_rate_of_a_year_in_progress_is_set_beside_the_previous_first_h
 
 
 def test_outflow_three_year_average_of_a_year_in_progress_compares_january_to_june(demo_build):
-    """零容忍 outflow suspects, 3-year average: every year counted over 1–6月 when the data end on 30 June."""
+    """零容忍 outflow traffickers, 3-year average: every year counted over 1–6月 when the data end on 30 June."""
     by_year = dict(demo_build.query(
-        "select year(filed_date)::integer, coalesce(sum(outflow_suspects) filter (where month(filed_date) <= 6), 0) "
-        "from fact_cases group by 1"))
+        "select year(filed_date)::integer, coalesce(sum(outflow_suspects) filter (where month(filed_date) <= 6 "
+        "and case_type = 'trafficking'), 0) from fact_cases group by 1"))
     value, result, zh, en = check(demo_build, 2025, "outflow_3y_drop")
     now = sum(by_year[y] for y in (2023, 2024, 2025)) / 3
     before = sum(by_year[y] for y in (2022, 2023, 2024)) / 3

@@ -193,6 +193,21 @@ def test_外流贩毒人数三年累计平均下降10_a_rise_from_none_fails(env
     assert check(YEAR, "outflow_3y_drop")["result"] == result
 
 
+def test_外流贩毒人数_counts_the_outflow_suspects_of_trafficking_cases_only(env):
+    """"被外省区查获外流贩毒人数" and 四升四降's "外地抓获本地籍贩毒人员": a local user caught using drugs elsewhere is
+    an outflow record but no trafficker."""
+    rows = [case(f"L-{y}", date(y, 5, 1)) for y in range(YEAR - 3, YEAR + 1)]
+    rows += [case(f"T-{y}", date(y, 8, 1), township="外地", outflow_suspects=2) for y in range(YEAR - 3, YEAR + 1)]
+    rows += [case("U1", date(YEAR, 9, 1), township="外地", category="administrative", case_type="drug_use",
+                  outflow_suspects=5), CLOSE]
+    put(fact_cases=rows)
+    row = one("select * from mart_cases_year where year = ?", [YEAR])
+    assert (row["outflow_suspects"], row["previous_outflow_suspects"], row["outflow_3y_avg"]) == (2, 2, 2)
+    assert one("select value from mart_four_up_four_down where year = ? and indicator = 'outflow_traffickers'",
+               [YEAR])["value"] == 2
+    assert query("select sum(outflow_suspects) from mart_cases_quarter where year = ?", [YEAR])[0][0] == 7
+
+
 def test_outflow_records_are_not_the_banners_cases(env):
     """Records with township 外地 (local people caught elsewhere) feed the outflow figures only: the township
     rows sum to the banner's cases, and the outflow sits on a row 'outside' with 0 cases."""

@@ -13,6 +13,8 @@
 --   "确保社会面无漏管失控吸毒人员和吸毒人员肇事肇祸案事件“零发生”" (the five-never event counts only the major ones).
 -- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
 --   (the cases extract links no case to a registered person, so this is the part the data can show).
+-- outflow suspects (current, previous, the 3-year means) are those of trafficking cases: the plan counts 外流贩毒
+--   人员 (§四(三)2, and 四升四降's "外地抓获本地籍贩毒人员"); a local user caught using elsewhere is not one.
 -- outflow_3y_avg: mean of the outflow suspects over Y−2..Y (all three years need data), each year counted over
 --   the same period as Y (1 January to period_end's day): a year in progress is never set beside whole years;
 -- outflow_3y_avg_previous: the same mean over Y−3..Y−1 (same period);
@@ -26,6 +28,7 @@ with cases as (
         *,
         category in ('criminal', 'administrative')
             and (case_type = 'user_incident' or coalesce(involves_out_of_control_user, false)) as user_crime,
+        case when case_type = 'trafficking' then outflow_suspects end as outflow_traffickers,
         township_code is distinct from '外地' as banner_case
     from fact_cases
 ),
@@ -77,7 +80,7 @@ current_period as (
         count(cases.case_id) filter (where banner_case and case_type = 'user_incident') as user_incidents,
         coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'user_incident'),
                  []::varchar[]) as user_incident_case_ids,
-        coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
+        coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(seized_g) filter (where banner_case), 0) as seized_g
     from periods
@@ -89,7 +92,7 @@ previous_period as (
     select
         periods.year,
         count(cases.case_id) filter (where banner_case and target_level in ('ministry', 'region')) as target_cases,
-        coalesce(sum(outflow_suspects), 0)::bigint as outflow_suspects,
+        coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(suspects) filter (where banner_case), 0)::bigint as suspects,
         coalesce(sum(minor_suspects) filter (where banner_case), 0)::bigint as minor_suspects
@@ -113,7 +116,7 @@ outflow_counted as (
         outflow_windows.year,
         outflow_windows.k,
         covered_back.year is not null as covered,
-        coalesce(sum(cases.outflow_suspects), 0) as outflow
+        coalesce(sum(cases.outflow_traffickers), 0) as outflow
     from outflow_windows
     left join cases on cases.filed_date between window_start and window_end
     left join covered as covered_back on covered_back.year = outflow_windows.year - outflow_windows.k

@@ -12,7 +12,7 @@
 --                                       day: newly_found_year at s0, s1, s2), Y against Y−1
 --   minor_share                         minors among existing users (s0) and suspects (cases of the period),
 --                                       in %: (minor users + minor suspects) ÷ (users + suspects)
---   outflow_traffickers                 outflow suspects in the period
+--   outflow_traffickers                 outflow suspects of trafficking cases in the period (mart_cases_year)
 --   user_crimes                         user crimes in the period (see mart_cases_year)
 -- compared: the two periods set side by side (indicator periods, registry snapshot dates, or the cases' days of
 -- each year), so a reader sees that like is compared with like.
