@@ -49,6 +49,16 @@ def test_脱管失控吸毒人员引起的重大违法犯罪案件(env, severity
     assert event("out_of_control_crime")["count"] == counted
 
 
+@pytest.mark.parametrize("substance, counted", [("methamphetamine", 1), ("cotinine", 0), ("caffeine", 0)])
+def test_在校中小学生吸毒_a_lab_positive_for_what_is_no_drug_is_no_use(env, substance, counted):
+    """A pupil's hair the lab calls positive for nicotine's cotinine or for caffeine (no abuse markers in
+    domain/substances.csv; 安钠咖 is its own code) is no drug use: neither a five-never event nor a positive."""
+    put(fact_registry=[person(1, END, status="other", age=15, student=True, first_found=date(YEAR - 2, 3, 1))],
+        fact_hair=[dict(hair("S1", date(YEAR, 4, 1), "P00001", "student", True), substance=substance)])
+    assert event("student_use")["count"] == counted
+    assert one("select positive from int_hair_tests where sample_id = 'S1'")["positive"] is bool(counted)
+
+
 @pytest.mark.parametrize("age_at_finding, counted", [(18, 1), (19, 0)])
 def test_在校中小学生吸毒_under_19_at_the_event(env, age_at_finding, counted):
     """"坚决不能发生在校中小学生吸毒案事件": pupils — a student newly found younger than 19 at finding."""

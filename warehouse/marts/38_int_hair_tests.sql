@@ -5,7 +5,9 @@
 --
 -- positive: concentration at or above the substance's cut-off in domain/substances.csv (公安部《涉毒人员毛发
 -- 样本检测规范》2018, art. 9: "≥ cut-off" — a value exactly at the cut-off is positive); not detected counts as
--- 0; for a substance without a cut-off the lab's own result decides (judged_by = 'lab_result').
+-- 0; for a substance without a cut-off the lab's own result decides (judged_by = 'lab_result'). A substance that
+-- is no abuse marker (domain/substances.csv: caffeine, cotinine) is never positive: its presence is no drug use
+-- (安钠咖 is its own code, and a marker).
 -- lab_disagrees: the lab's result and the cut-off rule disagree.
 -- in_registry: the person's pseudonym appears in a registry snapshot (any snapshot loaded); null when no
 -- snapshot has been loaded at all. Persons appear as pseudonyms only.
@@ -15,7 +17,8 @@ with hair as (
 ),
 
 cutoffs as (
-    select code, try_cast(hair_cutoff_ng_mg as double) as cutoff_ng_mg from ref_substances
+    select code, try_cast(hair_cutoff_ng_mg as double) as cutoff_ng_mg, abuse_marker = 'true' as abuse_marker
+    from ref_substances
 ),
 
 -- the one pass over the register's pseudonyms, restricted to the persons tested
@@ -41,6 +44,7 @@ final as (
         cutoffs.cutoff_ng_mg,
         case when cutoffs.cutoff_ng_mg is not null then 'cutoff' else 'lab_result' end as judged_by,
         case
+            when not coalesce(cutoffs.abuse_marker, true) then false
             when cutoffs.cutoff_ng_mg is not null then coalesce(hair.concentration_ng_mg, 0) >= cutoffs.cutoff_ng_mg
             else hair.lab_result = 'positive'
         end as positive,
