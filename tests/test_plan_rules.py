@@ -134,6 +134,18 @@ def test_每年不少于2课时_禁毒教育基地不少于1个(env, name, value
     assert "每年" in c["clause_text"] or "不少于1个" in c["clause_text"]
 
 
+@pytest.mark.parametrize("again, counted", [(date(YEAR, 6, 1), 1), (date(YEAR - 1, 6, 1), 0)])
+def test_a_registered_pupil_caught_again_is_an_event_of_that_year(env, again, counted):
+    """"坚决不能发生在校中小学生吸毒案事件", "确保18岁以下青少年涉毒行为零发生": a pupil on the register since an
+    earlier year who is caught using again this year (最近查获日期) is this year's event, as a new one would be."""
+    pupil = dict(person(1, END, age=15, student=True, first_found=date(YEAR - 2, 3, 1)), last_found_date=again)
+    put(fact_registry=[pupil], fact_hair=[hair("S0", date(YEAR, 4, 1), "P99999", "driver", False)],
+        fact_cases=[CLOSE])
+    assert event("student_use")["count"] == counted
+    assert check(YEAR, "minor_involvement")["value"] == counted
+    assert check(YEAR, "minor_involvement")["evidence_zh"].startswith(f"当年查获 {counted} 人")
+
+
 @pytest.mark.parametrize("source", ["none", "suspect", "registry", "hair"])
 def test_18岁以下青少年涉毒行为零发生(env, source):
     """"确保18岁以下青少年涉毒行为零发生": a minor newly found, suspected or testing positive fails it."""

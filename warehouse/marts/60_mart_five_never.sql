@@ -10,8 +10,9 @@
 -- out_of_control_crime "脱管失控吸毒人员引起的重大违法犯罪案件": criminal cases involving an out-of-control user
 --                      and of severity major
 -- student_use          "在校中小学生": distinct persons younger than five_never.csv's age line (19) at the event
---                      who are students newly found in the year (registry: first_found_date in the year, flagged
---                      is_student in a snapshot of that year) or tested positive in hair group student in the year
+--                      who are students found in the year, newly or again (registry: first_found_date or
+--                      last_found_date in the year, flagged is_student in a snapshot of that year; the age at the
+--                      year's first finding) or tested positive in hair group student in the year
 --                      (the same person in both counts once). The warehouse keeps no birth date: the age at the
 --                      event is the registry's age_years at the person's latest snapshot less the whole years
 --                      between the event and that snapshot. A tested student absent from the registry has no
@@ -97,11 +98,11 @@ tested_ages as (   -- the tested students' latest registry age (most are not on 
 
 student_registry as (
     select distinct
-        year(first_found_date)::integer as year,
+        year(found_in_year)::integer as year,
         person_key
     from int_registry_ages
-    where is_student and found_that_year
-      and coalesce(age_years - floor((snapshot_date - first_found_date) / 365.25), 0)
+    where is_student and found_in_year is not null
+      and coalesce(age_years - floor((snapshot_date - found_in_year) / 365.25), 0)
           < (select threshold from student_age_line)
 ),
 

@@ -16,8 +16,8 @@
 --   cases:cultivation_cases     banner cultivation cases of the year, any size ("零种植、零产量")
 --   cases:user_incidents        banner cases caused by drug users (user_incident) of the year, any severity ("吸毒人员
 --                               肇事肇祸案事件'零发生'", §四(四)1; the five-never event counts only the major ones)
---   minors:involvement          "18岁以下青少年涉毒行为零发生": users newly found in the year under 18 at finding
---                               (registry) + minor suspects of the banner's cases + positive hair samples of
+--   minors:involvement          "18岁以下青少年涉毒行为零发生": users found in the year, newly or again, under 18
+--                               at the year's first finding (registry: first_found_date or last_found_date) + minor suspects of the banner's cases + positive hair samples of
 --                               persons under 18 at collection (age from the registry; unknown age not counted);
 --                               no_data without both cases and a registry snapshot in the year
 --   support:employment_support_rate  the indicator employment_support_rate, else the registry's share of
@@ -102,11 +102,11 @@ years as (
     cross join data_as_of
 ),
 
-minor_found as (   -- users found under 18 (age at finding, from the snapshot of the year they were found)
-    select year(first_found_date)::integer as year, count(distinct person_key) as newly_found
+minor_found as (   -- users found under 18, newly or again (age at the year's first finding, from that year's snapshot)
+    select year(found_in_year)::integer as year, count(distinct person_key) as newly_found
     from int_registry_ages
-    where found_that_year
-      and age_years - floor((snapshot_date - first_found_date) / 365.25) < 18
+    where found_in_year is not null
+      and age_years - floor((snapshot_date - found_in_year) / 365.25) < 18
     group by 1
 ),
 
@@ -192,9 +192,9 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     union all
     select year, 'minors:involvement', 'banner',
            case when has_data then newly_found + minor_suspects + hair_positive end, false,
-           '新发现 ' || newly_found || ' 人，涉案嫌疑人 ' || coalesce(minor_suspects, 0) || ' 人，毛发阳性 '
+           '当年查获 ' || newly_found || ' 人，涉案嫌疑人 ' || coalesce(minor_suspects, 0) || ' 人，毛发阳性 '
                || hair_positive || ' 份',
-           'newly found ' || newly_found || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
+           'found ' || newly_found || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
            period_end, true
     from minors
     union all
