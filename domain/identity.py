@@ -6,6 +6,7 @@ message that must point at a person shows `mask()` only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -88,3 +89,45 @@ def problem_sql(col: str, today: date, first17: str | None = None) -> str:
 def mask_sql(col: str) -> str:
     return (f"case when length({col}) < 10 then repeat('*', length({col})) "
             f"else substr({col}, 1, 6) || repeat('*', length({col}) - 10) || right({col}, 4) end")
+
+
+# Identity numbers written inside text (any text column of an extract): as typed by people, with full-width
+# digits (folded as NFKC folds them), a lower-case x, and one space or hyphen between the groups. Two forms:
+# 18 characters as 6-8-4 (region, birth date, sequence and check character), and the pre-1999 15 digits as
+# 6-6-3 (region, YYMMDD, sequence). One rule for every column (`numbers_in_sql`), one mask (`masked_sql`).
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF10, 0xFF1A)) + "Ｘｘ－　"
+HALF_WIDTH = unicodedata.normalize("NFKC", FULL_WIDTH)
+GAP = "[ -]?"
+WRITTEN_18 = f"[0-9]{{6}}{GAP}[0-9]{{8}}{GAP}[0-9]{{3}}[0-9X]"
+WRITTEN_15 = f"[0-9]{{6}}{GAP}[0-9]{{6}}{GAP}[0-9]{{3}}"
+BEFORE = "(?:^|[^0-9])"       # a number starts where no digit stands before it
+
+
+def folded_sql(col: str) -> str:
+    """SQL: `col` with full-width digits, X, hyphen and space as their ASCII forms (NFKC), upper case."""
+    return f"upper(translate({col}, '{FULL_WIDTH}', '{HALF_WIDTH}'))"
+
+
+def _written_sql(text: str, pattern: str) -> str:
+    """SQL: the runs of folded `text` written as `pattern` (the 15-digit one with one more character allowed,
+    so that a longer run shows itself by its length), without their spaces and hyphens."""
+    runs = f"regexp_extract_all({text}, '{BEFORE}({pattern})', 1)"
+    return f"list_transform({runs}, lambda r: replace(replace(r, ' ', ''), '-', ''))"
+
+
+def numbers_in_sql(col: str, today: date) -> str:
+    """SQL: the identity numbers written in text `col`, compact: 18 characters whose check character and birth
+    date are right (`problem_sql`), and 15 digits, no more, whose six date digits are a real date 19YYMMDD."""
+    text = folded_sql(f"coalesce({col}, '')")
+    new = f"list_filter({_written_sql(text, WRITTEN_18)}, lambda n: ({problem_sql('n', today)}) is null)"
+    old = (f"list_filter({_written_sql(text, WRITTEN_15 + '[0-9X]?')}, lambda n: length(n) = 15 and "
+           "try_strptime('19' || substr(n, 7, 6), '%Y%m%d') is not null)")
+    return f"list_concat({new}, {old})"
+
+
+def masked_sql(col: str) -> str:
+    """SQL: `col` with every run that could be an identity number as `***`: 14 digits or more, or the groups of
+    either form with spaces or hyphens (full-width digits folded, case kept)."""
+    text = f"translate({col}, '{FULL_WIDTH}', '{HALF_WIDTH}')"
+    runs = "|".join(["[0-9]{14,}[0-9X]?", WRITTEN_18, WRITTEN_15])
+    return f"regexp_replace({text}, '{runs}', '***', 'gi')"

@@ -40,6 +40,12 @@ class Source:
         """Columns that must be in the file's header (contract.md §2, marked ●)."""
         return [c.name for c in self.columns if c.required]
 
+    @property
+    def personal(self) -> bool:
+        """Its rows are persons (it has an identity-number column: registry, hair): no message repeats a value
+        of theirs, not even an unknown code."""
+        return any(c.type == "id_number" for c in self.columns)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 

@@ -92,7 +92,8 @@ def fill_vocab_tables(con: duckdb.DuckDBPyConnection, columns: list[Column], cod
 def _unknown_spelling_found(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether a row of `norm_unnumbered` has a coded value whose spelling the lookup tables did not hold."""
     return bool(scalar(con, "select exists (select 1 from norm_unnumbered where len(issues) > 0 "
-                           "and len(list_filter(issues, lambda i: split_part(i, ':', 2) = 'vocab')) > 0)"))
+                           "and len(list_filter(issues, lambda i: split_part(i, ':', 2) "
+                           "in ('vocab', 'vocab_withheld'))) > 0)"))
 
 
 def _vocab(column: Column, col: str) -> str:
@@ -173,12 +174,6 @@ def typed(column: Column, col: str, limits: Limits) -> str:
     raise ValueError(f"no typed form for column type {t}")
 
 
-def identity_numbers_in(col: str, today: date) -> str:
-    """SQL: the valid identity numbers written inside free text (an 18-character run, checksum right)."""
-    runs = f"regexp_extract_all(upper(coalesce({col}, '')), '(?:^|[^0-9])([0-9]{{17}}[0-9X])', 1)"
-    return f"list_filter({runs}, lambda n: ({identity.problem_sql('n', today)}) is null)"
-
-
 def _below_loq(col: str) -> str:
     return f"coalesce({fold(col)}, '') in ({', '.join(map(_quote, BELOW_LOQ_TOKENS))})"
 
@@ -191,16 +186,36 @@ def _given(column: Column, col: str) -> str:
 
 
 def shown_sql(col: str) -> str:
-    """SQL: an unknown spelling as the quarantine reason may name it (so the data team sees which code is
-    wrong), and a quarantined row of a source that `keeps_raw` keeps its values: trimmed, at most SHOWN_CHARS
-    characters, any run of digits long enough to be an identity number masked."""
-    return f"left(regexp_replace(trim({col}), '[0-9]{{14,}}[0-9Xx]?', '***', 'g'), {SHOWN_CHARS})"
+    """SQL: an unknown spelling as the quarantine reason of a source with no personal rows may name it (so the
+    data team sees which code is wrong), and a quarantined row of a source that `keeps_raw` keeps its values:
+    trimmed, at most SHOWN_CHARS characters, anything written like an identity number masked
+    (`identity.masked_sql`)."""
+    return f"left({identity.masked_sql(f'trim({col})')}, {SHOWN_CHARS})"
 
 
-def issue_kind(column: Column) -> str:
-    return {"text": "", "free_text": "id_in_text", "date": "date", "report_period": "report_period",
+TEXT_TYPES = {"text", "free_text"}      # scanned for identity numbers (domain/sources.yaml)
+
+
+def issue_kind(column: Column, personal: bool = False) -> str:
+    """The kind of a column's parse problem; an unknown code of a source whose rows are persons is `vocab_withheld`
+    (its message does not repeat the value)."""
+    kind = {"text": "id_in_text", "free_text": "id_in_text", "date": "date", "report_period": "report_period",
             "number": "number", "integer": "integer", "concentration": "concentration", "vocab": "vocab",
             "period": "period", "unit": "vocab"}[column.type]
+    return "vocab_withheld" if kind == "vocab" and personal else kind
+
+
+def _id_in_text(column: Column, today: date) -> str:
+    """SQL: the issue of a text column holding an identity number (the first one found, masked)."""
+    found = identity.numbers_in_sql(column.target, today)   # the trimmed text, in the outer query
+    return f"case when len({found}) > 0 then '{column.name}:id_in_text:' || {identity.mask_sql(f'{found}[1]')} end"
+
+
+def _read_kind(column: Column, read: str, kind: str) -> str:
+    """SQL: the issue of a value that did not pass: unreadable (`kind`), not whole for an integer column, or
+    read but out of the limits (`range`)."""
+    fraction = f"when {read} <> round({read}) then '{column.name}:integer' " if column.type == "integer" else ""
+    return f"case when {read} is null then {kind} {fraction}else '{column.name}:range' end"
 
 
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
@@ -228,24 +243,23 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select += ["__id", f"{identity.problem_sql('__id', today, '__id17')} as __id_problem",
                        f"{identity.birth_sql('__id')} as __id_birth", f"{identity.sex_sql('__id')} as __id_sex"]
             continue
-        kind = f"'{c.name}:{issue_kind(c)}'"
+        kind = f"'{c.name}:{issue_kind(c, source.personal)}'"
         value = parsed(c, raw)
         if value is not None:   # read once below, then limited; a value read but out of limits is a range issue
             derived.append(f"{value} as __read_{c.target}")
             select.append(f"__read_{c.target}")
-            kind = f"case when __read_{c.target} is null then {kind} else '{c.name}:range' end"
+            kind = _read_kind(c, f"__read_{c.target}", kind)
             value = f"__read_{c.target}"
         select.append(f"{typed(c, value or raw, limits)} as {c.target}")
         if c.flag:
             select.append(f"{_below_loq(raw)} as {c.flag}")
-        if c.type == "free_text":
-            found = identity_numbers_in(c.target, today)   # the trimmed text, in the outer query
-            issues.append(f"case when len({found}) > 0 then '{c.name}:id_in_text:' || "
-                          f"{identity.mask_sql(f'{found}[1]')} end")
-        elif issue_kind(c):     # the raw text rides along, read only where the typed value is missing
+        if c.type in TEXT_TYPES:
+            issues.append(_id_in_text(c, today))
+        else:     # the raw text rides along, read only where the typed value is missing
             select.append(f"{raw} as __raw_{c.target}")
             given = _given(c, f"__raw_{c.target}")
-            shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" if issue_kind(c) == "vocab" else ""
+            shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" \
+                if issue_kind(c, source.personal) == "vocab" else ""
             issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"
@@ -286,7 +300,8 @@ def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, t
         rules = importlib.import_module(f"pipelines.{source.checks}")
         extra_select += rules.derived()
         extra_issues += rules.issues(today)
-    ref = identity.mask_sql("__id") if source.ref == "id_number" else source.column(source.ref).target
+    ref = identity.mask_sql("__id") if source.ref == "id_number" \
+        else identity.masked_sql(source.column(source.ref).target)
     all_issues = ", ".join(issues + extra_issues) or "null"
     columns = keep + [c.flag for c in cols if c.flag] + extra_select + [
         f"{ref} as record_ref", f"list_filter([{all_issues}], lambda x: x is not null) as issues"]

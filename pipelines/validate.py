@@ -211,9 +211,25 @@ def _columns(kwargs: dict) -> list[str]:
     return [kwargs["column_A"], kwargs["column_B"]]
 
 
+def _condition_columns(condition: object) -> list[str]:
+    """The columns a row condition reads (GX's condition as JSON: `{"column": {"name": …}, …}`, nested in
+    and/or)."""
+    if isinstance(condition, list):
+        return [c for item in condition for c in _condition_columns(item)]
+    if not isinstance(condition, dict):
+        return []
+    own = [condition["column"]["name"]] if isinstance(condition.get("column"), dict) else []
+    return own + [c for value in condition.values() for c in _condition_columns(value)]
+
+
+def _read_columns(kwargs: dict) -> list[str]:
+    """Every column an expectation reads: its own (`_columns`) and those of its row condition."""
+    return _columns(kwargs) + _condition_columns(kwargs.get("row_condition"))
+
+
 def suite_columns_needed(source: str) -> list[str]:
     """ROW_ID and every column an expectation of the suite reads."""
-    return [ROW_ID] + sorted({c for e in suite_dict(source)["expectations"] for c in _columns(e["kwargs"])})
+    return [ROW_ID] + sorted({c for e in suite_dict(source)["expectations"] for c in _read_columns(e["kwargs"])})
 
 
 UNIQUENESS = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
@@ -221,11 +237,11 @@ EQUALITY_ONLY = UNIQUENESS | {"expect_column_values_to_not_be_null"}
 
 
 def _key_columns(source: str) -> set[str]:
-    """Columns the suite expects to be unique (alone or together) and checks in no other way, so that a
-    stand-in keeping only equality and presence gives GX the same answers."""
+    """Columns the suite expects to be unique (alone or together) and reads in no other way (a row condition
+    included), so that a stand-in keeping only equality and presence gives GX the same answers."""
     expectations = suite_dict(source)["expectations"]
     keys = {c for e in expectations if e["type"] in UNIQUENESS for c in _columns(e["kwargs"])}
-    return keys - {c for e in expectations if e["type"] not in EQUALITY_ONLY for c in _columns(e["kwargs"])}
+    return keys - {c for e in expectations if e["type"] not in EQUALITY_ONLY for c in _read_columns(e["kwargs"])}
 
 
 KEY_HASH = "hash({}) >> 11"     # 53 bits: exact as a float64, which pandas makes of integers with nulls
