@@ -117,12 +117,14 @@ def _written_sql(text: str, pattern: str) -> str:
 
 def numbers_in_sql(col: str, today: date) -> str:
     """SQL: the identity numbers written in text `col`, compact: 18 characters whose check character and birth
-    date are right (`problem_sql`), and 15 digits, no more, whose six date digits are a real date 19YYMMDD."""
+    date are right (`problem_sql`), and 15 digits, no more, whose six date digits are a real date 19YYMMDD.
+    A value shorter than the shortest number (most codes and ids) is not searched: on a national registry the
+    search of every text cell took a fifth of the load."""
     text = folded_sql(f"coalesce({col}, '')")
     new = f"list_filter({_written_sql(text, WRITTEN_18)}, lambda n: ({problem_sql('n', today)}) is null)"
     old = (f"list_filter({_written_sql(text, WRITTEN_15 + '[0-9X]?')}, lambda n: length(n) = 15 and "
            "try_strptime('19' || substr(n, 7, 6), '%Y%m%d') is not null)")
-    return f"list_concat({new}, {old})"
+    return f"case when length({col}) >= 15 then list_concat({new}, {old}) else []::varchar[] end"
 
 
 def masked_sql(col: str) -> str:
