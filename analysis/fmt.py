@@ -1,18 +1,22 @@
 """Numbers, rates, dates and changes written for the reader, in Chinese or English.
 
 Both languages group thousands with commas (1,234) and write rates as 12.5%. Dates are 2024年3月5日 in
-Chinese and 2024-03-05 in English (ISO: unambiguous for every English reader). Missing values are "—".
+Chinese and 2024-03-05 in English (ISO: unambiguous for every English reader). Missing values are "—";
+an infinite one (users per worker with no worker, a rise from none) is "∞".
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import math
+
 import pandas as pd
 
 import config
 
 DASH = "—"
+INFINITY = "∞"
 
 
 def missing(value: object) -> bool:
@@ -24,16 +28,25 @@ def missing(value: object) -> bool:
         return False
 
 
+def endless(value: object) -> str | None:
+    """'∞' (or '-∞') for an infinite number, else None."""
+    if isinstance(value, float) and math.isinf(value):
+        return INFINITY if value > 0 else "-" + INFINITY
+    return None
+
+
 def number(value: float | int | None, digits: int = 0) -> str:
-    """1,234 or 1,234.5; '—' when missing."""
+    """1,234 or 1,234.5; '—' when missing, '∞' when infinite."""
     if missing(value):
         return DASH
-    return f"{value:,.{digits}f}"
+    return endless(value) or f"{value:,.{digits}f}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """A rate already on the 0–100 scale: 12.5%."""
-    return DASH if missing(value) else f"{value:,.{digits}f}%"
+    """A rate already on the 0–100 scale: 12.5%; '∞' when infinite (a rise from none)."""
+    if missing(value):
+        return DASH
+    return endless(value) or f"{value:,.{digits}f}%"
 
 
 def change(current: float | None, previous: float | None, digits: int = 1) -> str | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from analysis.fmt import DASH
+from analysis.fmt import DASH, endless
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*)?\.?\d+%?")
@@ -29,12 +30,13 @@ def safe_text(text: str) -> str:
 
 
 def safe_value(value: object) -> object:
-    """A cell's value for a download: missing → "—", text made safe, numbers and dates unchanged."""
+    """A cell's value for a download: missing → "—", infinite → "∞" (no spreadsheet holds an infinite number), text
+    made safe, other numbers and dates unchanged."""
     if isinstance(value, str):
         return safe_text(value)
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return DASH
-    return value
+    return endless(value) or value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +48,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _safe_column(column: pd.Series) -> pd.Series:
     typed = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
-    if typed and not pd.api.types.is_bool_dtype(column) and not column.isna().any():
+    endless_ = pd.api.types.is_float_dtype(column) and bool(np.isinf(column).any())
+    if typed and not pd.api.types.is_bool_dtype(column) and not column.isna().any() and not endless_:
         return column
     return column.astype(object).map(safe_value)
 

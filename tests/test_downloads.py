@@ -77,6 +77,20 @@ def test_a_missing_value_is_a_dash_in_every_download_not_empty_or_nan():
 
 
 
+def test_an_infinite_number_is_written_as_the_sign_a_spreadsheet_can_hold():
+    """Users per worker with users but no worker, an outflow rise from none: "∞", not "inf" (Excel holds no
+    infinite number); the finite numbers of the column stay numbers."""
+    frame = pd.DataFrame({"users_per_case_worker": [12.5, float("inf")], "change_pct": [-float("inf"), 3.0]})
+    assert csv_rows(frame)[1:] == [["12.5", "-∞"], ["∞", "3.0"]]
+    assert [[v for v, _ in row] for row in sheet_rows(frame)[1:]] == [[12.5, "-∞"], ["∞", 3.0]]
+
+
+def test_a_figure_written_for_the_reader_is_never_inf():
+    from analysis import fmt
+
+    assert (fmt.number(float("inf"), 1), fmt.percent(float("inf")), fmt.number(1234.5, 1)) == ("∞", "∞", "1,234.5")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_text_column_missing_everywhere_is_dashes_on_the_page_not_nan(lang):
     """A column of text with no value in any row (a target whose checks have no evidence yet) reads "—" in each
