@@ -6,10 +6,9 @@ an infinite one (users per worker with no worker, a rise from none) is "∞".
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-import math
 
 import pandas as pd
 

@@ -48,8 +48,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _safe_column(column: pd.Series) -> pd.Series:
     typed = pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
-    endless_ = pd.api.types.is_float_dtype(column) and bool(np.isinf(column).any())
-    if typed and not pd.api.types.is_bool_dtype(column) and not column.isna().any() and not endless_:
+    infinite = pd.api.types.is_float_dtype(column) and bool(np.isinf(column).any())
+    if typed and not pd.api.types.is_bool_dtype(column) and not column.isna().any() and not infinite:
         return column
     return column.astype(object).map(safe_value)
 

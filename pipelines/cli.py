@@ -145,9 +145,10 @@ def _wait_notice() -> None:
 
 def landing_files() -> dict[str, list[Path]]:
     """New files under $DATA_DIR/landing/<source>/ (already loaded content is left out)."""
-    if config.path("data_dir").exists() and not config.path("data_dir").is_dir():
-        raise config.ConfigError(i18n.both("data_dir_not_folder", path=config.path("data_dir")))
-    root = config.path("data_dir") / "landing"
+    data = config.path("data_dir")
+    if data.exists() and not data.is_dir():
+        raise config.ConfigError(i18n.both("data_dir_not_folder", path=data))
+    root = data / "landing"
     done = _loaded_hashes(names())
     found = {}
     for source in names():

@@ -243,7 +243,8 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             select += ["__id", f"{identity.problem_sql('__id', today, '__id17')} as __id_problem",
                        f"{identity.birth_sql('__id')} as __id_birth", f"{identity.sex_sql('__id')} as __id_sex"]
             continue
-        kind = f"'{c.name}:{issue_kind(c, source.personal)}'"
+        issue = issue_kind(c, source.personal)
+        kind = f"'{c.name}:{issue}'"
         value = parsed(c, raw)
         if value is not None:   # read once below, then limited; a value read but out of limits is a range issue
             derived.append(f"{value} as __read_{c.target}")
@@ -258,8 +259,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         else:     # the raw text rides along, read only where the typed value is missing
             select.append(f"{raw} as __raw_{c.target}")
             given = _given(c, f"__raw_{c.target}")
-            shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" \
-                if issue_kind(c, source.personal) == "vocab" else ""
+            shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" if issue == "vocab" else ""
             issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
     typed_rows = f"select {', '.join(select)} from {numbers}"

@@ -154,19 +154,32 @@ def tokenised_records(path: Path, encoding: str, width: int) -> int:
     naming the row where it opened, when it has another number of fields than the header (`width`), or when
     one of its values holds as many separators as a whole row (a later quote closed it, the count right).
     """
-    records, start = 0, 1
+    records, next_line = 0, 1
+    try:
+        for start, end, row in _csv_rows(path, encoding):
+            next_line = end + 1
+            if _is_record(row):
+                if end > start and _swallowed(row, width):
+                    _stray_quote(records, start)
+                records += 1
+    except csv.Error:       # a quoted value running on past the field size limit
+        _stray_quote(records, next_line)
+    return records
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Python's CSV tokenizer over the file: each row with the first and last line of the file it spans (a quoted
+    value may run over lines). A blank line is a row too, but no record (`_is_record`)."""
     with open(path, encoding=encoding, newline="") as f:
         reader = csv.reader(f)
-        try:
-            for row in reader:
-                if any(row) or len(row) > 1:
-                    if reader.line_num > start and _swallowed(row, width):
-                        _stray_quote(records, start)
-                    records += 1
-                start = reader.line_num + 1
-        except csv.Error:       # a quoted value running on past the field size limit
-            _stray_quote(records, start)
-    return records
+        start = 1
+        for row in reader:
+            yield start, reader.line_num, row
+            start = reader.line_num + 1
+
+
+def _is_record(row: list[str]) -> bool:
+    return any(row) or len(row) > 1
 
 
 def _swallowed(row: list[str], width: int) -> bool:
@@ -394,14 +407,12 @@ def _as_records(raw: RawFile, rejected: list[tuple[int, str]]) -> list[tuple[int
         return rejected
     wanted = {line + 1 for line, _ in rejected}                 # lines of the file, the header's being 1
     placed: dict[int, int] = {}
-    record, start = 0, 1
-    with suppress(csv.Error), open(raw.path, encoding=raw.encoding, newline="") as f:
-        reader = csv.reader(f)
-        for row in reader:
-            if any(row) or len(row) > 1:
-                placed.update((line, record) for line in range(start, reader.line_num + 1) if line in wanted)
+    record = 0
+    with suppress(csv.Error):
+        for start, end, row in _csv_rows(raw.path, raw.encoding):
+            if _is_record(row):
+                placed.update((line, record) for line in range(start, end + 1) if line in wanted)
                 record += 1
-            start = reader.line_num + 1
     return [(placed.get(line + 1, line), detail) for line, detail in rejected]
 
 

@@ -16,7 +16,6 @@ final as (
     select
         snapshot_date,
         person_key,
-        first_found_date,
         age_years,
         coalesce(is_student, false) as is_student,
         least(case when year(first_found_date) = year(snapshot_date) then first_found_date end,
@@ -24,8 +23,7 @@ final as (
     from registry
     -- found in the snapshot's year, young enough for either rule (within one calendar year the age at finding
     -- is the age at the snapshot), or tested positive
-    where ((year(first_found_date) = year(snapshot_date) or year(last_found_date) = year(snapshot_date))
-           and age_years < 19)
+    where (found_in_year is not null and age_years < 19)
        or person_key in (select person_key from int_hair_tests where positive)
 )
 

@@ -17,7 +17,8 @@
 --   cases:user_incidents        banner cases caused by drug users (user_incident) of the year, any severity ("吸毒人员
 --                               肇事肇祸案事件'零发生'", §四(四)1; the five-never event counts only the major ones)
 --   minors:involvement          "18岁以下青少年涉毒行为零发生": users found in the year, newly or again, under 18
---                               at the year's first finding (registry: first_found_date or last_found_date) + minor suspects of the banner's cases + positive hair samples of
+--                               at the year's first finding (registry: first_found_date or last_found_date)
+--                               + minor suspects of the banner's cases + positive hair samples of
 --                               persons under 18 at collection (age from the registry; unknown age not counted);
 --                               no_data without both cases and a registry snapshot in the year
 --   support:employment_support_rate  the indicator employment_support_rate, else the registry's share of
