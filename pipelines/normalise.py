@@ -205,9 +205,8 @@ def issue_kind(column: Column, personal: bool = False) -> str:
     return "vocab_withheld" if kind == "vocab" and personal else kind
 
 
-def _id_in_text(column: Column, today: date) -> str:
-    """SQL: the issue of a text column holding an identity number (the first one found, masked)."""
-    found = identity.numbers_in_sql(column.target, today)   # the trimmed text, in the outer query
+def _id_in_text(column: Column, found: str) -> str:
+    """SQL: the issue of a text column holding an identity number (the first of list column `found`, masked)."""
     return f"case when len({found}) > 0 then '{column.name}:id_in_text:' || {identity.mask_sql(f'{found}[1]')} end"
 
 
@@ -254,8 +253,10 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
         select.append(f"{typed(c, value or raw, limits)} as {c.target}")
         if c.flag:
             select.append(f"{_below_loq(raw)} as {c.flag}")
-        if c.type in TEXT_TYPES:
-            issues.append(_id_in_text(c, today))
+        if c.type in TEXT_TYPES:    # the numbers found, searched once (the issue reads them six times)
+            derived.append(f"{identity.numbers_in_sql(_clean(raw), today)} as __ids_{c.target}")
+            select.append(f"__ids_{c.target}")
+            issues.append(_id_in_text(c, f"__ids_{c.target}"))
         else:     # the raw text rides along, read only where the typed value is missing
             select.append(f"{raw} as __raw_{c.target}")
             given = _given(c, f"__raw_{c.target}")
