@@ -219,18 +219,37 @@ def _read_kind(column: Column, read: str, kind: str) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], today: date,
           key: bytes, snapshot_date: date | None = None) -> None:
-    """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order.
+    """Create temp table `norm_unnumbered` from `raw_unnumbered`, row for row in its order (`norm_sql`).
 
     Coded values are looked up among the domain's own spellings (`known_codes`), which saves a pass over
     the file's rows. A row holding any other spelling makes a second look: the file's spellings are collected
     (`file_spellings`), and if one of them is a variant `code_of` knows (another case, spaces, full-width
     brackets), the rows are normalised again with it; if none is, the first result stands, its unknown
     spellings quarantined. Either way each spelling gets the code `code_of` gives it."""
-    limits = Limits.of(today)
-    cols = [c for c in source.columns if c.type != "dropped"]
-    coded = [c for c in cols if c.type in {"vocab", "unit"}]
+    coded = [c for c in source.columns if c.type in {"vocab", "unit"}]
     known = {c.name: known_codes(c) for c in coded}
     fill_vocab_tables(con, coded, known)
+    statement = f"create or replace temp table norm_unnumbered as {norm_sql(source, present, today, key, snapshot_date)}"
+    con.execute(statement)
+    if coded and _unknown_spelling_found(con):
+        found = file_spellings(con, coded, present)
+        variants = {c.name: {v: code for v in found.get(c.name) or [] if v not in known[c.name]
+                             and (code := code_of(c, v)) is not None} for c in coded}
+        if any(variants.values()):
+            fill_vocab_tables(con, coded, {name: known[name] | variants[name] for name in known})
+            con.execute(statement)
+    for c in coded:
+        con.execute(f"drop table if exists {_vocab_table(c)}")
+
+
+def norm_sql(source: Source, present: list[str], today: date, key: bytes, snapshot_date: date | None = None) -> str:
+    """The query of `norm_unnumbered` over `raw_unnumbered` (coded columns read the lookup tables `build` fills).
+
+    DuckDB plans an expression each time the statement writes it, and planning is most of the time a small file
+    takes: what is read more than once (a parsed value, an identity number's digits, the identity numbers found in
+    a text column) is computed once in a subquery and named there."""
+    limits = Limits.of(today)
+    cols = [c for c in source.columns if c.type != "dropped"]
     select, issues, derived = [], [], []     # derived: computed once in a subquery, below what reads it
     for c in cols:
         raw = c.name if c.name in present else "null::varchar"
@@ -263,19 +282,7 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
             shown = f" || ':' || {shown_sql(f'__raw_{c.target}')}" if issue == "vocab" else ""
             issues.append(f"case when {c.target} is null and {given} then ({kind}){shown} end")
     numbers = f"(select *{''.join(', ' + d for d in derived)} from raw_unnumbered)"
-    typed_rows = f"select {', '.join(select)} from {numbers}"
-    finished = _finish(source, cols, issues, key, typed_rows, today)
-    statement = f"create or replace temp table norm_unnumbered as {finished}"
-    con.execute(statement)
-    if coded and _unknown_spelling_found(con):
-        found = file_spellings(con, coded, present)
-        variants = {c.name: {v: code for v in found.get(c.name) or [] if v not in known[c.name]
-                             and (code := code_of(c, v)) is not None} for c in coded}
-        if any(variants.values()):
-            fill_vocab_tables(con, coded, {name: known[name] | variants[name] for name in known})
-            con.execute(statement)
-    for c in coded:
-        con.execute(f"drop table if exists {_vocab_table(c)}")
+    return _finish(source, cols, issues, key, f"select {', '.join(select)} from {numbers}", today)
 
 
 def _finish(source: Source, cols: list[Column], issues: list[str], key: bytes, typed_rows: str,
