@@ -179,3 +179,20 @@ def test_a_mart_no_load_wrote_to_is_kept_until_a_setting_it_reads_changes(env, b
     monkeypatch.setenv("STAFF_RATIO_BASE", "registered")
     assert run_cli("ingest", "hair", fixture("hair"))[0] == 0
     assert env.count("mart_wastewater_year") > 0
+
+
+def test_a_load_that_quarantines_nothing_leaves_the_marts_of_the_quarantine_as_they_are(env, built, run_cli, tmp_path,
+                                                                                        monkeypatch):
+    """The quarantine is written by a run only when it sets rows aside: a clean load of the monthly task reports
+    does not compute the six-zero checks again (emptied by hand here, they stay empty), a load that quarantines
+    a row does (the checks name the case rows at risk)."""
+    built.into(env, fixture_loaded("cases"))
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute("delete from mart_six_zero_checks")
+    assert run_cli("ingest", "task_reports", fixture("task_reports"))[0] == 0
+    assert env.count("mart_six_zero_checks") == 0 and env.count("fact_task_reports") > 0
+    monkeypatch.setenv("QUARANTINE_MAX_PERCENT", "100")
+    bad = rewrite(fixture("task_reports"), tmp_path / "t.csv", edit=lambda rows: [*rows, [*rows[1][:2], "never"]])
+    code, out = run_cli("ingest", "task_reports", bad)
+    assert code == 0 and env.count("quarantine") == 1, out
+    assert env.count("mart_six_zero_checks") > 0

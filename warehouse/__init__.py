@@ -201,7 +201,8 @@ def publishing(path: Path | None = None, changed: Iterable[str] | None = None) -
     """Yield a read-write connection to a fresh copy of the warehouse, then publish it atomically.
 
     `changed` names the stored tables the block may write: only the marts that read them are rebuilt
-    (`build_marts`); None, every mart. If the block raises, the copy is thrown away and the live warehouse is
+    (`build_marts`); None, every mart. It is read when the block ends, so the block may take out of the set a
+    table it turned out not to write. If the block raises, the copy is thrown away and the live warehouse is
     untouched; a full disk is raised as DiskFull (the copy removed first, whatever else fails while cleaning up).
     """
     path = path or live_path()
