@@ -68,8 +68,8 @@ def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
     marts are rebuilt once and no reader sees one source's new files beside another's old ones."""
     written = tables_written_by(list(files))
     with warehouse.publishing(changed=written) as con:
-        return _unless_nothing_quarantined(
-            written, [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)])
+        results = [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)]
+        return _unless_nothing_quarantined(written, results)
 
 
 RUN_RECORDS = ("pipeline_runs", "quarantine", "validation_results")

@@ -229,7 +229,8 @@ def build(con: duckdb.DuckDBPyConnection, source: Source, present: list[str], to
     coded = [c for c in source.columns if c.type in {"vocab", "unit"}]
     known = {c.name: known_codes(c) for c in coded}
     fill_vocab_tables(con, coded, known)
-    statement = f"create or replace temp table norm_unnumbered as {norm_sql(source, present, today, key, snapshot_date)}"
+    query = norm_sql(source, present, today, key, snapshot_date)
+    statement = f"create or replace temp table norm_unnumbered as {query}"
     con.execute(statement)
     if coded and _unknown_spelling_found(con):
         found = file_spellings(con, coded, present)
