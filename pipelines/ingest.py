@@ -59,8 +59,9 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
     the run says so in `pipeline_runs`."""
     written = tables_written_by([source_name])
     with warehouse.publishing(changed=written) as con:
-        return _unless_nothing_quarantined(written, _process(con, source_name, paths, snapshot_date, progress,
-                                                             reload, on_stage))
+        results = _process(con, source_name, paths, snapshot_date, progress, reload, on_stage)
+        _unless_quarantined(written, results)
+        return results
 
 
 def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
@@ -69,19 +70,19 @@ def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
     written = tables_written_by(list(files))
     with warehouse.publishing(changed=written) as con:
         results = [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)]
-        return _unless_nothing_quarantined(written, results)
+        _unless_quarantined(written, results)
+        return results
 
 
 RUN_RECORDS = ("pipeline_runs", "quarantine", "validation_results")
 
 
-def _unless_nothing_quarantined(written: set[str], results: list[FileResult]) -> list[FileResult]:
-    """`results`, with the quarantine taken out of `written` (the tables whose marts the publish rebuilds) when
-    no file put a row there: a run only ever adds to it, and the marts reading it (the case rows at risk and the
-    six-zero checks they could change) would be computed again for nothing on every clean load."""
+def _unless_quarantined(written: set[str], results: list[FileResult]) -> None:
+    """Take the quarantine out of `written` (the tables whose marts the publish rebuilds) when no file of `results`
+    put a row there: a run only ever adds to it, and the marts reading it (the case rows at risk and the six-zero
+    checks they could change) would be computed again for nothing on every clean load."""
     if not any(r.quarantine for r in results):
         written.discard("quarantine")
-    return results
 
 
 def tables_written_by(source_names: list[str]) -> set[str]:

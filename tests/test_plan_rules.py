@@ -267,7 +267,6 @@ def test_no_incident_caused_by_a_user_passes_and_a_year_without_cases_is_no_data
     assert (missing["value"], missing["result"]) == (None, "no_data")
 
 
-
 @pytest.mark.parametrize("indicator, flagged, result", [(95, None, "pass"), (94.9, None, "fail"),
                                                         (None, 19, "pass"), (None, 18, "fail")])
 def test_技能培训和扶持就业人数占社区戒毒社区康复人数95以上(env, indicator, flagged, result):

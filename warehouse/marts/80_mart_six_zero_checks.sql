@@ -104,7 +104,7 @@ years as (
 ),
 
 minor_found as (   -- users found under 18, newly or again (age at the year's first finding, from that year's snapshot)
-    select year(found_in_year)::integer as year, count(distinct person_key) as newly_found
+    select year(found_in_year)::integer as year, count(distinct person_key) as found_users
     from int_registry_ages
     where found_in_year is not null
       and age_years - floor((snapshot_date - found_in_year) / 365.25) < 18
@@ -124,7 +124,7 @@ minor_positive as (   -- positive hair samples of persons under 18 at collection
 minors as (
     select
         years.year,
-        coalesce(minor_found.newly_found, 0) as newly_found,
+        coalesce(minor_found.found_users, 0) as found_users,
         cases.minor_suspects,
         coalesce(minor_positive.hair_positive, 0) as hair_positive,
         coalesce(cases.has_data, false) and exists (select 1 from banner where banner.year = years.year) as has_data,
@@ -192,10 +192,10 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     from mart_cases_year
     union all
     select year, 'minors:involvement', 'banner',
-           case when has_data then newly_found + minor_suspects + hair_positive end, false,
-           '当年查获 ' || newly_found || ' 人，涉案嫌疑人 ' || coalesce(minor_suspects, 0) || ' 人，毛发阳性 '
+           case when has_data then found_users + minor_suspects + hair_positive end, false,
+           '当年查获 ' || found_users || ' 人，涉案嫌疑人 ' || coalesce(minor_suspects, 0) || ' 人，毛发阳性 '
                || hair_positive || ' 份',
-           'found ' || newly_found || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
+           'found ' || found_users || ', suspects ' || coalesce(minor_suspects, 0) || ', hair ' || hair_positive,
            period_end, true
     from minors
     union all
