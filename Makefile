@@ -64,11 +64,15 @@ test: install-dev system-deps
 ## The quick tier for the working loop: everything but the browser and national-scale tests, on two
 ## workers (pytest-xdist); a test file stays on one worker, so its module fixtures are built once. Its
 ## scratch files (a warehouse copy or two a test, some 4 GB a run) go to memory (/dev/shm) when it has 8 GB
-## free: no disk flush at every commit of a test warehouse. Those of a passed test are removed after it.
+## free: no disk flush at every commit of a test warehouse. Those of a passed test are removed after it. Its
+## two workers keep both cores busy, so a load in a test builds its marts one at a time on one DuckDB thread
+## (settings `mart_build_workers`, `load_threads`; a test that sets them still does): no threads fighting
+## over the cores.
 FAST_SCRATCH := /dev/shm/test-fast-$(shell printf '%s' "$(CURDIR)" | sha1sum | cut -c1-8)
 FAST_ROOM := $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 8000000 {print "yes"}')
 test-fast: install-dev
-	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile -o tmp_path_retention_policy=failed \
+	MART_BUILD_WORKERS=1 LOAD_THREADS=1 \
+		$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile -o tmp_path_retention_policy=failed \
 		$(if $(FAST_ROOM),--basetemp=$(FAST_SCRATCH))
 
 bench: install-dev

@@ -129,7 +129,7 @@ def _alive(pid: int) -> bool:
 
 def _build(path: Path, live: Path, day: date) -> str | None:
     """Copy, cut and rebuild (see the module's docstring); returns the version copied (`warehouse_meta`)."""
-    con = duckdb.connect(str(path), config={"memory_limit": config.get("load_memory_limit")})
+    con = duckdb.connect(str(path), config=warehouse.writer_config())
     try:
         warehouse.apply_schema(con)     # the stored tables with their keys (warehouse_meta is upserted)
         declared = set(_tables(con, warehouse.scalar(con, "select current_database()")))

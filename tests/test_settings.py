@@ -85,3 +85,19 @@ def test_a_rebuild_sets_every_variable_a_mart_reads():
     assert calls == found > 0
     assert warehouse.mart_variables(texts) <= set(config.registry())
     assert {"staff_ratio_base", "level_history_quarters"} <= warehouse.mart_variables(texts)
+
+
+@pytest.mark.parametrize("threads", ["1", "0"])
+def test_load_threads_are_the_threads_of_a_connection_that_writes(env, monkeypatch, threads):
+    """`load_threads` sets DuckDB's threads on the connection a load writes with (and a rebuild, and a briefing's
+    warehouse as of a day: `warehouse.writer_config`); 0 leaves DuckDB's own default, every core."""
+    import duckdb
+    import warehouse
+
+    monkeypatch.setenv("LOAD_THREADS", threads)
+    with duckdb.connect() as default:
+        every_core = default.execute("select current_setting('threads')").fetchone()[0]
+    with warehouse.publishing(changed=()) as con:
+        used = con.execute("select current_setting('threads')").fetchone()[0]
+    assert used == (int(threads) or every_core)
+    assert warehouse.writer_config()["memory_limit"] == config.get("load_memory_limit")

@@ -69,6 +69,14 @@ def _connect(path: Path, shown: Path, **options) -> duckdb.DuckDBPyConnection:
         raise config.ConfigError(i18n.both("warehouse_damaged", path=shown, detail=type(exc).__name__)) from exc
 
 
+def writer_config() -> dict[str, object]:
+    """DuckDB's configuration for a connection that writes a warehouse (a load, a rebuild, a briefing's
+    warehouse as of a day): its memory limit (`load_memory_limit`) and threads (`load_threads`, 0 for DuckDB's
+    own default, every core)."""
+    threads = int(config.get("load_threads"))
+    return {"memory_limit": config.get("load_memory_limit"), **({"threads": threads} if threads else {})}
+
+
 def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the live warehouse (FileNotFoundError when none was published yet)."""
     path = path or live_path()
@@ -167,7 +175,7 @@ def scratch(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             if path.exists():
                 shutil.copyfile(path, copy)
-            con = _connect(copy, path, config={"memory_limit": config.get("load_memory_limit")})
+            con = _connect(copy, path, config=writer_config())
             try:
                 apply_schema(con)
                 yield con
@@ -206,12 +214,11 @@ def publishing(path: Path | None = None, changed: Iterable[str] | None = None) -
     untouched; a full disk is raised as DiskFull (the copy removed first, whatever else fails while cleaning up).
     """
     path = path or live_path()
-    memory = config.get("load_memory_limit")
     with writer_lock(path):
         _clear_leftovers(path)
         building = path.with_name(f"{path.name}{TMP_SUFFIX}-{os.getpid()}")
         try:
-            with _building(path, building, memory, changed) as con:
+            with _building(path, building, changed) as con:
                 yield con
         except Exception as exc:
             if disk_full(exc):
@@ -220,13 +227,12 @@ def publishing(path: Path | None = None, changed: Iterable[str] | None = None) -
 
 
 @contextmanager
-def _building(path: Path, building: Path, memory: str,
-              changed: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def _building(path: Path, building: Path, changed: Iterable[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The copy being built, published when the block ends; removed (WAL included) when anything fails."""
     try:
         if path.exists():
             shutil.copyfile(path, building)
-        con = _connect(building, path, config={"memory_limit": memory})   # a damaged copy names the live file
+        con = _connect(building, path, config=writer_config())   # a damaged copy names the live file
         try:
             apply_schema(con)
             stamp_version(con)
