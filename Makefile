@@ -68,8 +68,8 @@ test: install-dev system-deps
 ## two workers keep both cores busy, so a load in a test builds its marts one at a time on one DuckDB thread
 ## (settings `mart_build_workers`, `load_threads`; a test that sets them still does): no threads fighting
 ## over the cores.
-FAST_SCRATCH := /dev/shm/test-fast-$(shell printf '%s' "$(CURDIR)" | sha1sum | cut -c1-8)
-FAST_ROOM := $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 8000000 {print "yes"}')
+FAST_SCRATCH = /dev/shm/test-fast-$(shell printf '%s' "$(CURDIR)" | sha1sum | cut -c1-8)
+FAST_ROOM = $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 8000000 {print "yes"}')
 test-fast: install-dev
 	MART_BUILD_WORKERS=1 LOAD_THREADS=1 \
 		$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile -o tmp_path_retention_policy=failed \

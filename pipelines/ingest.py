@@ -57,32 +57,32 @@ def ingest(source_name: str, paths: list[Path], snapshot_date: date | None = Non
 
     `reload` loads content already loaded again on purpose (to restore a replaced registry snapshot);
     the run says so in `pipeline_runs`."""
-    written = tables_written_by([source_name])
-    with warehouse.publishing(changed=written) as con:
-        results = _process(con, source_name, paths, snapshot_date, progress, reload, on_stage)
-        _unless_quarantined(written, results)
-        return results
+    return _published([source_name], lambda con: _process(con, source_name, paths, snapshot_date, progress, reload,
+                                                          on_stage))
 
 
 def ingest_sources(files: dict[str, list[Path]]) -> list[FileResult]:
     """Validate and load the files of several sources (`run`): one new warehouse version for them all, so the
     marts are rebuilt once and no reader sees one source's new files beside another's old ones."""
-    written = tables_written_by(list(files))
-    with warehouse.publishing(changed=written) as con:
-        results = [r for source, paths in files.items() for r in _process(con, source, paths, None, True, False, None)]
-        _unless_quarantined(written, results)
-        return results
+    return _published(list(files), lambda con: [r for source, paths in files.items()
+                                                for r in _process(con, source, paths, None, True, False, None)])
 
 
 RUN_RECORDS = ("pipeline_runs", "quarantine", "validation_results")
 
 
-def _unless_quarantined(written: set[str], results: list[FileResult]) -> None:
-    """Take the quarantine out of `written` (the tables whose marts the publish rebuilds) when no file of `results`
-    put a row there: a run only ever adds to it, and the marts reading it (the case rows at risk and the six-zero
-    checks they could change) would be computed again for nothing on every clean load."""
-    if not any(r.quarantine for r in results):
-        written.discard("quarantine")
+def _published(source_names: list[str],
+               process: Callable[[duckdb.DuckDBPyConnection], list[FileResult]]) -> list[FileResult]:
+    """`process` run in one new warehouse version, which rebuilds the marts reading what a load of these sources
+    writes (`tables_written_by`). The quarantine is taken out of that when no file put a row there: a run only
+    ever adds to it, and the marts reading it (the case rows at risk and the six-zero checks they could change)
+    would be computed again for nothing on every clean load."""
+    written = tables_written_by(source_names)
+    with warehouse.publishing(changed=written) as con:
+        results = process(con)
+        if not any(r.quarantine for r in results):
+            written.discard("quarantine")
+        return results
 
 
 def tables_written_by(source_names: list[str]) -> set[str]:
