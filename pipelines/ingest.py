@@ -292,7 +292,7 @@ def _validate_while_storing(con: duckdb.DuckDBPyConnection, source: Source, run_
     DuckDB inserts every row that parsed (on its threads, the GIL released), all in the file's open transaction.
     `_settle` then takes out the rows GX quarantined, or a rejection rolls the lot back.
     """
-    available = {r[0] for r in con.execute("select column_name from (describe norm)").fetchall()}
+    available = set(warehouse.columns(con, "norm"))
     table = con.sql(validate.frame_query(source.name, available, "norm")).to_arrow_table()
     with ThreadPoolExecutor(max_workers=1) as pool:
         checking = pool.submit(validate.run, source.name, table, today)
@@ -307,7 +307,7 @@ def _validate_while_storing(con: duckdb.DuckDBPyConnection, source: Source, run_
 
 def _insert(con: duckdb.DuckDBPyConnection, source: Source, run_id: str, available: set[str]) -> None:
     """Every row of the file that parsed, tagged with the run and its file row (`source_row`)."""
-    stored = [r[0] for r in con.execute(f"select column_name from (describe {source.table})").fetchall()]
+    stored = warehouse.columns(con, source.table)
     cols = [c for c in stored if c in available]
     con.execute(f"insert into {source.table} (run_id, source_row, {', '.join(cols)}) "
                 f"select ?, row_number, {', '.join(cols)} from norm where len(issues) = 0", [run_id])

@@ -392,7 +392,7 @@ def number(con: duckdb.DuckDBPyConnection, raw: RawFile, rows: str, numbered: st
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     """The data rows DuckDB's CSV reader could not read (each scan of the file records them again)."""
-    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'raw_rejects'"):
+    if warehouse.columns(con, "raw_rejects") is None:
         return []
     rejects = con.execute("select line - 1, min(error_type) from raw_rejects group by 1 order by 1").fetchall()
     con.execute("drop table if exists raw_rejects; drop table if exists raw_rejects_scan")
