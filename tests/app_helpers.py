@@ -29,7 +29,6 @@ from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
-from streamlit.testing.v1 import local_script_runner
 
 import config
 import i18n
@@ -202,24 +201,6 @@ class _NavigationPagesManager(PagesManager):
 
 
 app_test_module.PagesManager = _NavigationPagesManager
-
-_poll_until_stopped = local_script_runner.require_widgets_deltas
-
-
-def _wait_for_the_script(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
-    """AppTest waits for a run by waking every millisecond to look for the script's end, and each wake takes the
-    GIL from the script thread it waits on: the pages ran at half speed (66 page tests: 70–76 s polled, 37–53 s
-    joined). The script thread ends with the run (AppTest joins it right after this wait), so joining it waits
-    for the same moment; a script still running after `timeout` is left to AppTest's own wait, which stops it
-    and raises its timeout error."""
-    thread = runner._script_thread
-    if thread is not None:
-        thread.join(timeout)
-    if not runner.script_stopped():
-        _poll_until_stopped(runner, timeout)
-
-
-local_script_runner.require_widgets_deltas = _wait_for_the_script
 
 
 @functools.cache
