@@ -74,15 +74,22 @@ RUN_RECORDS = ("pipeline_runs", "quarantine", "validation_results")
 def _published(source_names: list[str],
                process: Callable[[duckdb.DuckDBPyConnection], list[FileResult]]) -> list[FileResult]:
     """`process` run in one new warehouse version, which rebuilds the marts reading what a load of these sources
-    writes (`tables_written_by`). The quarantine is taken out of that when no file put a row there: a run only
-    ever adds to it, and the marts reading it (the case rows at risk and the six-zero checks they could change)
-    would be computed again for nothing on every clean load."""
+    writes (`tables_written_by`) less what the run turned out not to write (`_untouched`): the marts that judge
+    the plan's targets read every source, and computing them again for nothing is most of a small load."""
     written = tables_written_by(source_names)
     with warehouse.publishing(changed=written) as con:
         results = process(con)
-        if not any(r.quarantine for r in results):
-            written.discard("quarantine")
+        written -= _untouched(results, source_names)
         return results
+
+
+def _untouched(results: list[FileResult], source_names: list[str]) -> set[str]:
+    """Stored tables of `tables_written_by` that no file of the run wrote: a source's facts when none of its files
+    loaded (a refused file's writes are rolled back with its transaction, a file loaded before is skipped unread),
+    and the quarantine when no file set a row aside (a run only ever adds to it)."""
+    loaded = {r.source for r in results if r.status == "loaded"}
+    untouched = {sources()[name].table for name in source_names if name not in loaded}
+    return untouched if any(r.quarantine for r in results) else untouched | {"quarantine"}
 
 
 def tables_written_by(source_names: list[str]) -> set[str]:

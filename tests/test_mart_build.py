@@ -196,3 +196,21 @@ def test_a_load_that_quarantines_nothing_leaves_the_marts_of_the_quarantine_as_t
     code, out = run_cli("ingest", "task_reports", bad)
     assert code == 0 and env.count("quarantine") == 1, out
     assert env.count("mart_six_zero_checks") > 0
+
+
+def test_a_run_that_loads_no_file_of_a_source_leaves_the_marts_that_read_its_facts(env, built, run_cli, tmp_path):
+    """A file loaded before (skipped) and a refused file (its writes rolled back) change no fact: the run is
+    recorded, the marts reading the cases (emptied by hand here) are not computed again; a file that loads is."""
+    built.into(env, fixture_loaded("cases"))
+    with duckdb.connect(str(env.warehouse)) as con:
+        con.execute("delete from mart_cases_year")
+    runs = env.count("pipeline_runs")
+    refused = tmp_path / "cases_refused.csv"
+    refused.write_text("立案日期,备注\n2024-03-01,x\n", encoding="utf-8")
+    for path in (fixture("cases"), refused):
+        code, out = run_cli("ingest", "cases", path)
+        assert env.count("mart_cases_year") == 0, out
+    assert env.count("pipeline_runs") == runs + 2 and code == 1, out
+    fewer = rewrite(fixture("cases"), tmp_path / "cases_fewer.csv", edit=lambda rows: rows[:-1])
+    assert run_cli("ingest", "cases", fewer)[0] == 0
+    assert env.count("mart_cases_year") > 0
