@@ -248,6 +248,18 @@ def test_student_found_in_registry_and_hair_counts_once_and_fails_zero_blind_spo
     assert "student_use" in target(YEAR, "zero_blind_spot")["failed_checks"]
 
 
+def test_a_student_found_positive_in_a_year_without_a_registry_snapshot_is_an_event_that_occurred(env, tmp_path):
+    """No snapshot that year leaves student_use without one of its inputs, but a positive student's hair test is
+    the event itself: occurred (and 零死角 fails), never no_data."""
+    student = registry_row(1, END, status="community_detox", birth=date(2008, 5, 1), student=True)
+    load(tmp_path, "hair", [hair_row("S1", date(YEAR, 4, 2), student["id_number"], "student", "methamphetamine",
+                                     "0.8", "阳性")])
+    row = one("select * from mart_five_never where year = ? and event = 'student_use'", [YEAR])
+    assert (row["count"], row["has_data"], row["status"], row["evidence"]) == (1, False, "occurred", ["hair:S1"])
+    assert check(YEAR, "student_use")["result"] == "fail"
+    assert "student_use" in target(YEAR, "zero_blind_spot")["failed_checks"]
+
+
 # --- zero_slack and zero_blind_spot: indicators --------------------------------------------------------
 
 SLACK_OK = dict(standing_committee_briefings=1, government_briefings=1, drug_office_staff=3, drug_police=20,

@@ -22,8 +22,9 @@
 -- quarantined: quarantined cases rows that could be the event (int_quarantined_cases, by
 -- domain/quarantine_checks.csv; a mass cultivation is named on 零漏管's cultivation check, which takes any size).
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
--- the input (the cases extract; for student_use both a registry snapshot and hair tests): the count is then 0
--- but proves nothing, and the status is no_data.
+-- the input (the cases extract; for student_use both a registry snapshot and hair tests): a count of 0 then
+-- proves nothing, and the status is no_data; an event found (a positive student's hair test in a year without
+-- a registry snapshot) has occurred all the same.
 create or replace table mart_five_never as
 with events as (
     select
@@ -176,10 +177,10 @@ final as (
         grid.event,
         grid.has_data,
         coalesce(counts.count, 0) as count,
-        case
+        case   -- an event found is an event, whatever input the year lacks besides
+            when coalesce(counts.count, 0) > 0 then 'occurred'
             when not grid.has_data then 'no_data'
-            when coalesce(counts.count, 0) = 0 then 'none'
-            else 'occurred'
+            else 'none'
         end as status,
         coalesce(counts.evidence, []::varchar[]) as evidence,
         grid.as_of,

@@ -8,7 +8,8 @@
 --   indicator:volunteers_share  volunteers ÷ the setting banner_population × 100 (% of residents)
 --   indicator:budget_wan_yuan_vs_previous  the budget less the previous year's over the same period ("常态增长机制":
 --                               not below it; 2025H1 beside 2024H1, never a part year beside a whole one)
---   event:X                     mart_five_never count (no_data when the year lacks that event's input)
+--   event:X                     mart_five_never count (no_data when its status is: nothing found and the year lacks
+--                               that event's input)
 --   cases:target_cases_vs_previous  target cases − the previous year's, same period (mart_cases_year); the plan's
 --                               "逐年上升" needs a rise: the operator is "> 0", equal fails
 --   cases:outflow_3y_change_pct     change of the outflow suspects' 3-year average in % (same months each year);
@@ -155,7 +156,7 @@ inputs as (   -- one row per year, input and scope: its value and the evidence, 
     from indicator_values
     where indicator = 'volunteers'
     union all
-    select five.year, 'event:' || five.event, 'banner', case when five.has_data then five.count end, false,
+    select five.year, 'event:' || five.event, 'banner', case when five.status <> 'no_data' then five.count end, false,
            array_to_string(list_transform(five.evidence, lambda e: case when e = 'registry' then '吸毒人员登记'
                                                                     else replace(e, 'hair:', '毛发样本 ') end), '、'),
            array_to_string(list_transform(five.evidence, lambda e: replace(e, 'hair:', 'hair sample ')), ', '),
