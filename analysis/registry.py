@@ -24,10 +24,11 @@ COUNTS = ("registered", "existing_users", "abstinent_3y", "deceased", "emigrated
           "community_reported", "case_workers", "risk_high", "risk_medium", "risk_low", "risk_unknown", "male",
           "female", "age_under_18", "age_18_34", "age_35_plus", "age_unknown", "students", "minors",
           "employment_support", "staff_ratio_users")
-RECORDED = ("face_check_recorded", "info_verified_recorded", "case_worker_recorded")
+RECORDED = ("face_check_recorded", "info_verified_recorded", "case_worker_recorded", "reported_recorded")
 RATES = """case when face_check_recorded then 100.0 * face_checked / nullif(at_large, 0) end as face_check_rate,
     case when info_verified_recorded then 100.0 * info_verified / nullif(at_large, 0) end as info_verified_rate,
-    100.0 * community_reported / nullif(community_ordered, 0) as community_execution_rate,
+    case when reported_recorded then 100.0 * community_reported / nullif(community_ordered, 0) end
+        as community_execution_rate,
     case when case_worker_recorded then staff_ratio_users / nullif(case_workers, 0) end as users_per_case_worker"""
 STATUSES = ("community_detox", "community_rehab", "compulsory", "detained", "out_of_control", "other_status")
 RISKS = ("risk_high", "risk_medium", "risk_low", "risk_unknown")

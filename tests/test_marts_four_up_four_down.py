@@ -134,3 +134,22 @@ def test_unchanged_is_not_achieved_but_a_held_bound_is(tmp_path, monkeypatch, em
     assert rows["user_crimes"]["achieved"] is False            # 1 → 1 did not fall
     for name in ("community_execution_rate", "abstinent_3y_growth", "new_users_growth", "minor_share"):
         assert (rows[name]["value"], rows[name]["status"]) == (None, "no_data"), name
+
+
+def test_a_snapshot_leaving_reported_blank_for_everyone_has_no_execution_rate(tmp_path, monkeypatch,
+                                                                               empty_warehouse):
+    """是否报到执行 empty in the whole 2024 snapshot: the column was not reported, so there is no execution rate
+    (no_data), never 0 % against 2023's and a fall; one person's blank still counts as not reported."""
+    table = SCENARIOS["improving"]
+    blank = [{**row, "reported": ""} for row in snapshot(2024, *table[2024][:4])]
+    one_blank = snapshot(2023, *table[2023][:4])
+    next(row for row in one_blank if row["reported"] == "是")["reported"] = ""     # 2 of 4 reported: now 1
+    wh = build(tmp_path, [("registry", [one_blank, blank])], empty_warehouse)
+    monkeypatch.setenv("WAREHOUSE_PATH", str(wh))
+    banner = {r["snapshot_date"].year: r for r in rows_as_dicts(
+        "select * from mart_registry_township where township_code = '150823'")}
+    assert (banner[2024]["reported_recorded"], banner[2024]["community_execution_rate"]) == (False, None)
+    assert banner[2023]["reported_recorded"] is True
+    assert banner[2023]["community_execution_rate"] == pytest.approx(100 * 1 / COMMUNITY)
+    row = indicators(wh, monkeypatch)["community_execution_rate"]
+    assert (row["value"], row["previous_value"], row["status"]) == (None, pytest.approx(25.0), "no_data")

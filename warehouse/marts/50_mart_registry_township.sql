@@ -10,7 +10,7 @@
 --   before the snapshot (a check exactly that many days before counts) ÷ at-large users;
 -- info-verified rate = at-large users whose information is verified ÷ at-large users;
 -- community execution rate = users ordered to community detox or rehab who reported ÷ all of them
---   (an empty 是否报到执行 counts as not reported);
+--   (an empty 是否报到执行 counts as not reported; a snapshot that leaves it empty for everyone has no rate);
 -- users per case worker (plan §四(四)3 "专职工作人员与辖区登记在册吸毒人员数量之比不少于1:20"; domain.md §4):
 --   users ÷ distinct case workers named in the snapshot, on three bases — existing users, registered (every
 --   living, resident person on the register: registered − deceased − emigrated) and community (users in
@@ -63,7 +63,8 @@ profiled as (
         -- whether the optional columns are filled at all: aggregates, not keys, so the groups stay as few
         bool_or(info_verified is not null) as info_verified_filled,
         bool_or(last_face_check_date is not null) as face_check_filled,
-        bool_or(employment_support is not null) as employment_support_filled
+        bool_or(employment_support is not null) as employment_support_filled,
+        bool_or(reported is not null) as reported_filled
     from fact_registry
     group by all
 ),
@@ -130,6 +131,7 @@ recorded as (
         bool_or(face_check_filled) as face_check_recorded,
         bool_or(info_verified_filled) as info_verified_recorded,
         bool_or(employment_support_filled) as employment_support_recorded,
+        bool_or(reported_filled) as reported_recorded,
         any_value(worker_snapshots.snapshot_date) is not null as case_worker_recorded
     from profiled
     left join (select distinct snapshot_date from workers) as worker_snapshots using (snapshot_date)
@@ -191,6 +193,7 @@ measures as (
         recorded.info_verified_recorded,
         recorded.case_worker_recorded,
         recorded.employment_support_recorded,
+        recorded.reported_recorded,
         case when recorded.face_check_recorded then 100.0 * face_checked / nullif(at_large, 0) end
             as face_check_rate,
         coalesce(info_verified, 0) as info_verified,
@@ -198,9 +201,12 @@ measures as (
             as info_verified_rate,
         coalesce(community_ordered, 0) as community_ordered,
         coalesce(community_reported, 0) as community_reported,
-        100.0 * community_reported / nullif(community_ordered, 0) as community_execution_rate,
-        100.0 * detox_reported / nullif(community_detox, 0) as detox_execution_rate,
-        100.0 * rehab_reported / nullif(community_rehab, 0) as rehab_execution_rate,
+        case when recorded.reported_recorded then 100.0 * community_reported / nullif(community_ordered, 0) end
+            as community_execution_rate,
+        case when recorded.reported_recorded then 100.0 * detox_reported / nullif(community_detox, 0) end
+            as detox_execution_rate,
+        case when recorded.reported_recorded then 100.0 * rehab_reported / nullif(community_rehab, 0) end
+            as rehab_execution_rate,
         coalesce(worker_counts.case_workers, 0) as case_workers,
         existing_users / nullif(worker_counts.case_workers, 0) as users_per_case_worker_existing,
         (registered - deceased - emigrated) / nullif(worker_counts.case_workers, 0)
