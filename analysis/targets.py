@@ -106,7 +106,8 @@ def staff_ratio(year: int, scope: Scope) -> pd.Series | None:
 def five_never(year: int, scope: Scope) -> pd.DataFrame:
     _banner_only(scope)
     return db.query("""
-        select event, description_zh, description_en, clause_text, count, status, has_data, as_of, quarantined
+        select event, description_zh, description_en, clause_text, count, status, has_data, as_of, quarantined,
+               undecided
         from mart_five_never where year = ? order by event""", [year])
 
 

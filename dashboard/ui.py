@@ -215,7 +215,7 @@ def four_up_four_down_view(frame: pd.DataFrame, lang_: str) -> pd.DataFrame:
 
 def five_never(frame: pd.DataFrame, lang_: str) -> None:
     """五个坚决不能发生: each event's count in the year, whether it happened, and the plan's words; under it, the
-    quarantined case rows that could be one of the events."""
+    quarantined case rows that could be one of the events and the loaded cases a blank field leaves open."""
     view = pd.DataFrame({"event_name": frame[f"description_{lang_}"], "count": frame["count"],
                          "status": frame["status"], "as_of": [fmt.day(d, lang_) for d in frame["as_of"]],
                          "clause_text": frame["clause_text"]})
@@ -223,6 +223,9 @@ def five_never(frame: pd.DataFrame, lang_: str) -> None:
     for event in frame.itertuples():
         name = getattr(event, f"description_{lang_}")
         quarantine_warning(event.quarantined, lang_, "qc.event_heading", event=name)
+        if len(event.undecided):
+            st.warning(tr("rules.undecided_cases", event=name, n=len(event.undecided),
+                          cases=fmt.join(event.undecided, lang_)), icon=":material/help:")
 
 
 def quarantine_warning(quarantined, lang_: str, heading: str, **values: object) -> bool:

@@ -248,6 +248,26 @@ def test_student_found_in_registry_and_hair_counts_once_and_fails_zero_blind_spo
     assert "student_use" in target(YEAR, "zero_blind_spot")["failed_checks"]
 
 
+def test_a_case_a_blank_field_leaves_open_makes_its_event_no_data_never_none(env, tmp_path):
+    """坚决不能发生 cannot be reported as not happened on a case that may be the event: a cultivation case without
+    its plant count, a user incident without its severity, a criminal case with an out-of-control user and no
+    severity leave their events open (no_data, the cases named); a blank flag on an ordinary crime does not, and
+    an event found elsewhere in the year has occurred all the same."""
+    rows = [ordinary_case(1, category="administrative", case_type="cultivation", drug="other", plants=""),
+            ordinary_case(2, category="incident", case_type="user_incident", severity=""),
+            ordinary_case(3, category="criminal", out_of_control=True, severity=""),
+            {**ordinary_case(4, category="criminal", severity="ordinary"), "involves_out_of_control_user": ""},
+            ordinary_case(5, category="incident", case_type="user_incident", severity="major")]
+    load(tmp_path, "cases", rows)
+    five = {r["event"]: r for r in rows_as_dicts("select * from mart_five_never where year = ?", [YEAR])}
+    assert (five["mass_cultivation"]["status"], five["mass_cultivation"]["undecided"]) == ("no_data", [f"C{YEAR}-001"])
+    assert (five["out_of_control_crime"]["status"], five["out_of_control_crime"]["undecided"]) == \
+        ("no_data", [f"C{YEAR}-003"])
+    assert (five["user_incident_major"]["count"], five["user_incident_major"]["status"],
+            five["user_incident_major"]["undecided"]) == (1, "occurred", [f"C{YEAR}-002"])
+    assert (five["manufacturing"]["status"], five["manufacturing"]["undecided"]) == ("none", [])
+
+
 def test_a_student_found_positive_in_a_year_without_a_registry_snapshot_is_an_event_that_occurred(env, tmp_path):
     """No snapshot that year leaves student_use without one of its inputs, but a positive student's hair test is
     the event itself: occurred (and 零死角 fails), never no_data."""

@@ -147,3 +147,24 @@ def test_a_quarantined_row_that_could_be_a_five_never_event_is_named_under_the_l
     event = {"zh": "制造毒品案件或非法生产制毒物品案件", "en": "Drug manufacturing or precursor production cases"}[lang]
     [warning] = [w.value for w in at.warning if w.value.startswith(i18n.t("qc.event_heading", lang, event=event, n=1))]
     assert FILE in warning and "C-2024-001" in warning
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_loaded_case_a_blank_field_leaves_open_is_named_under_the_list(env, run_cli, tmp_path, lang):
+    """A cultivation case loaded without its plant count may be 大规模非法种植: its event is no data (never 未发生)
+    and the case is named under the five-never list, with what to complete."""
+    from tests.app_helpers import open_page
+
+    def edit(rows):
+        col = rows[0].index
+        rows[1][col("case_type")], rows[1][col("plants")] = "cultivation", ""
+        return rows
+    code, out = run_cli("ingest", "cases", rewrite(fixture("cases"), tmp_path / FILE, edit=edit))
+    assert code == 0 and "0 quarantined" in out, out
+    [(name, status, undecided)] = query(f"select description_{lang}, status, undecided from mart_five_never "
+                                        "where year = 2024 and event = 'mass_cultivation'")
+    assert (status, undecided) == ("no_data", ["C-2024-001"])
+    at = open_page("overview", lang, **{"from": "2024Q1", "to": "2024Q4"})
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if name in w.value and "C-2024-001" in w.value]
+    assert warning == i18n.t("rules.undecided_cases", lang, event=name, n=1, cases="C-2024-001")

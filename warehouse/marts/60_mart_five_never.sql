@@ -21,6 +21,10 @@
 -- year's last registry snapshot and last hair test).
 -- quarantined: quarantined cases rows that could be the event (int_quarantined_cases, by
 -- domain/quarantine_checks.csv; a mass cultivation is named on 零漏管's cultivation check, which takes any size).
+-- undecided: the year's cases that a blank field leaves open (they could be the event and nothing says they are
+-- not): a cultivation case without its plant count, a user incident without its severity, a criminal case without
+-- the out-of-control flag or the severity that could still make it the event. Nothing found while one is open is
+-- no_data, never none: "坚决不能发生" cannot be reported as not happened on a case that may be it.
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
 -- the input (the cases extract; for student_use both a registry snapshot and hair tests): a count of 0 then
 -- proves nothing, and the status is no_data; an event found (a positive student's hair test in a year without
@@ -82,6 +86,29 @@ case_events as (
     select year(filed_date)::integer, 'out_of_control_crime', case_id
     from cases
     where category = 'criminal' and involves_out_of_control_user and severity = 'major'
+),
+
+undecided_cases as (
+    select
+        year(filed_date)::integer as year,
+        case
+            when case_type = 'cultivation' and plants is null then 'mass_cultivation'
+            when case_type = 'user_incident' and severity is null then 'user_incident_major'
+        end as event,
+        case_id
+    from cases
+    union all
+    select year(filed_date)::integer, 'out_of_control_crime', case_id
+    from cases
+    where category = 'criminal' and (involves_out_of_control_user is null or severity is null)
+      and coalesce(involves_out_of_control_user, true) and coalesce(severity, 'major') = 'major'
+),
+
+undecided as (
+    select year, event, list(case_id order by case_id) as undecided
+    from undecided_cases
+    where event is not null
+    group by all
 ),
 
 student_positive_samples as (
@@ -179,7 +206,7 @@ final as (
         coalesce(counts.count, 0) as count,
         case   -- an event found is an event, whatever input the year lacks besides
             when coalesce(counts.count, 0) > 0 then 'occurred'
-            when not grid.has_data then 'no_data'
+            when not grid.has_data or undecided.undecided is not null then 'no_data'
             else 'none'
         end as status,
         coalesce(counts.evidence, []::varchar[]) as evidence,
@@ -188,10 +215,12 @@ final as (
         grid.clause_text,
         grid.description_zh,
         grid.description_en,
-        coalesce(at_risk.quarantined, []) as quarantined
+        coalesce(at_risk.quarantined, []) as quarantined,
+        coalesce(undecided.undecided, []::varchar[]) as undecided
     from grid
     left join counts on counts.year = grid.year and counts.event = grid.event
     left join at_risk on at_risk.year = grid.year and at_risk.event = grid.event
+    left join undecided on undecided.year = grid.year and undecided.event = grid.event
 )
 
 select * from final
