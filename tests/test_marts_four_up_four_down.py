@@ -153,3 +153,14 @@ def test_a_snapshot_leaving_reported_blank_for_everyone_has_no_execution_rate(tm
     assert banner[2023]["community_execution_rate"] == pytest.approx(100 * 1 / COMMUNITY)
     row = indicators(wh, monkeypatch)["community_execution_rate"]
     assert (row["value"], row["previous_value"], row["status"]) == (None, pytest.approx(25.0), "no_data")
+
+
+def test_an_outflow_record_leaving_its_number_blank_is_no_data_never_a_fall(tmp_path, monkeypatch, empty_warehouse):
+    """外地抓获本地籍贩毒人员下降: a 2024 outflow record with 外地抓获本地籍人数 blank leaves the year's count unknown, so
+    the indicator is no_data, not 0 against 2023's 3 and achieved; 2023's own count stands."""
+    blank = [{**row, "outflow_suspects": ""} if row["township"] == "外地" else row for row in cases(2024, 1, 1)]
+    wh = build(tmp_path, [("cases", [cases(2023, 3, 1) + blank])], empty_warehouse)
+    row = indicators(wh, monkeypatch)["outflow_traffickers"]
+    assert (row["value"], row["previous_value"], row["achieved"], row["status"]) == (None, 3, None, "no_data")
+    years = {r["year"]: r for r in rows_as_dicts("select * from mart_cases_year")}
+    assert (years[2024]["outflow_suspects"], years[2023]["outflow_suspects"]) == (None, 3)

@@ -347,6 +347,17 @@ def test_outflow_three_year_average_down_10_percent(env, tmp_path, outflow, resu
     assert check(YEAR - 1, "outflow_3y_drop")["result"] == "no_data"
 
 
+def test_an_outflow_record_leaving_its_number_blank_leaves_the_three_year_averages_over_it_unknown(env, tmp_path):
+    """A blank 外地抓获本地籍人数 in the earliest year: the previous three-year mean (which covers it) is unknown and
+    the check no_data, never a pass on a 0; the current mean (which does not) stands."""
+    years = range(YEAR - 3, YEAR + 1)
+    load(tmp_path, "cases", [case_row(f"W{y}", date(y, 12, 20), township="外地", suspects=3,
+                                      outflow_suspects="" if y == YEAR - 3 else 3) for y in years])
+    row = one("select * from mart_cases_year where year = ?", [YEAR])
+    assert (row["outflow_3y_avg"], row["outflow_3y_avg_previous"], row["outflow_3y_change_pct"]) == (3, None, None)
+    assert check(YEAR, "outflow_3y_drop")["result"] == "no_data"
+
+
 @pytest.mark.parametrize("before, now, result", [(1, 1, "fail"), (1, 2, "pass"), (2, 1, "fail")])
 def test_target_cases_rise_every_year(env, tmp_path, before, now, result):
     """"目标案件数逐年上升": a rise; equal is not one."""

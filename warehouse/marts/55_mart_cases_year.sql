@@ -14,7 +14,9 @@
 -- user crimes: criminal and administrative cases of type user_incident or involving an out-of-control user
 --   (the cases extract links no case to a registered person, so this is the part the data can show).
 -- outflow suspects (current, previous, the 3-year means) are those of trafficking cases: the plan counts 外流贩毒
---   人员 (§四(三)2, and 四升四降's "外地抓获本地籍贩毒人员"); a local user caught using elsewhere is not one.
+--   人员 (§四(三)2, and 四升四降's "外地抓获本地籍贩毒人员"); a local user caught using elsewhere is not one. An
+--   outflow record (township 外地) of trafficking that leaves the number blank makes its period's count unknown
+--   (null, and every 3-year mean over it), never a 0 that would pass for a fall.
 -- outflow_3y_avg: mean of the outflow suspects over Y−2..Y (all three years need data), each year counted over
 --   the same period as Y (1 January to period_end's day): a year in progress is never set beside whole years;
 -- outflow_3y_avg_previous: the same mean over Y−3..Y−1 (same period);
@@ -29,6 +31,7 @@ with cases as (
         category in ('criminal', 'administrative')
             and (case_type = 'user_incident' or coalesce(involves_out_of_control_user, false)) as user_crime,
         case when case_type = 'trafficking' then outflow_suspects end as outflow_traffickers,
+        township_code = '外地' and case_type = 'trafficking' and outflow_suspects is null as outflow_unknown,
         township_code is distinct from '外地' as banner_case
     from fact_cases
 ),
@@ -81,6 +84,7 @@ current_period as (
         coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'user_incident'),
                  []::varchar[]) as user_incident_case_ids,
         coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
+        coalesce(bool_or(outflow_unknown), false) as outflow_unknown,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(seized_g) filter (where banner_case), 0) as seized_g
     from periods
@@ -93,6 +97,7 @@ previous_period as (
         periods.year,
         count(cases.case_id) filter (where banner_case and target_level in ('ministry', 'region')) as target_cases,
         coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
+        coalesce(bool_or(outflow_unknown), false) as outflow_unknown,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(suspects) filter (where banner_case), 0)::bigint as suspects,
         coalesce(sum(minor_suspects) filter (where banner_case), 0)::bigint as minor_suspects
@@ -116,7 +121,8 @@ outflow_counted as (
         outflow_windows.year,
         outflow_windows.k,
         covered_back.year is not null as covered,
-        coalesce(sum(cases.outflow_traffickers), 0) as outflow
+        coalesce(sum(cases.outflow_traffickers), 0) as outflow,
+        coalesce(bool_or(cases.outflow_unknown), false) as unknown
     from outflow_windows
     left join cases on cases.filed_date between window_start and window_end
     left join covered as covered_back on covered_back.year = outflow_windows.year - outflow_windows.k
@@ -126,10 +132,10 @@ outflow_counted as (
 outflow_3y as (
     select
         year,
-        case when count(*) filter (where k <= 2 and covered) = 3 then avg(outflow) filter (where k <= 2) end
-            as outflow_3y_avg,
-        case when count(*) filter (where k >= 1 and covered) = 3 then avg(outflow) filter (where k >= 1) end
-            as outflow_3y_avg_previous
+        case when count(*) filter (where k <= 2 and covered and not unknown) = 3
+            then avg(outflow) filter (where k <= 2) end as outflow_3y_avg,
+        case when count(*) filter (where k >= 1 and covered and not unknown) = 3
+            then avg(outflow) filter (where k >= 1) end as outflow_3y_avg_previous
     from outflow_counted
     group by year
 ),
@@ -144,6 +150,7 @@ joined as (
         current_period.*  exclude (year),
         previous_period.target_cases as previous_target_cases,
         previous_period.outflow_suspects as previous_outflow_suspects,
+        previous_period.outflow_unknown as previous_outflow_unknown,
         previous_period.user_crimes as previous_user_crimes,
         previous_period.suspects as previous_suspects,
         previous_period.minor_suspects as previous_minor_suspects
@@ -174,8 +181,9 @@ final as (
         case when has_data then user_incidents end as user_incidents,
         case when has_data then user_incident_case_ids end as user_incident_case_ids,
         case when previous_has_data then previous_target_cases end as previous_target_cases,
-        case when has_data then outflow_suspects end as outflow_suspects,
-        case when previous_has_data then previous_outflow_suspects end as previous_outflow_suspects,
+        case when has_data and not outflow_unknown then outflow_suspects end as outflow_suspects,
+        case when previous_has_data and not previous_outflow_unknown then previous_outflow_suspects end
+            as previous_outflow_suspects,
         case when has_data then user_crimes end as user_crimes,
         case when previous_has_data then previous_user_crimes end as previous_user_crimes,
         case when previous_has_data then previous_suspects end as previous_suspects,
