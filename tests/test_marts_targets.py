@@ -268,6 +268,22 @@ def test_a_case_a_blank_field_leaves_open_makes_its_event_no_data_never_none(env
     assert (five["manufacturing"]["status"], five["manufacturing"]["undecided"]) == ("none", [])
 
 
+def test_a_snapshot_leaving_is_student_blank_for_everyone_gives_student_use_no_data(env, tmp_path):
+    """是否在校学生 empty in the whole snapshot: nobody can be told a pupil, so with nothing found in the hair tests
+    student_use is no_data, never 未发生 (a 15-year-old found that year may be one); filled, it is none."""
+    def year(student_column: str) -> str:
+        minor = {**registry_row(1, END, birth=date(YEAR - 15, 3, 1), first_found=date(YEAR, 4, 1)),
+                 "is_student": student_column}
+        adult = {**registry_row(2, END), "is_student": student_column}
+        load(tmp_path / student_column, "registry", [minor, adult])
+        load(tmp_path / student_column, "hair", [hair_row("S1", date(YEAR, 4, 2), adult["id_number"], "student",
+                                                          "methamphetamine", "0.1", "阴性")])
+        return one("select status from mart_five_never where year = ? and event = 'student_use'", [YEAR])["status"]
+    assert year("") == "no_data"
+    env.emptied()
+    assert year("否") == "none"
+
+
 def test_a_student_found_positive_in_a_year_without_a_registry_snapshot_is_an_event_that_occurred(env, tmp_path):
     """No snapshot that year leaves student_use without one of its inputs, but a positive student's hair test is
     the event itself: occurred (and 零死角 fails), never no_data."""

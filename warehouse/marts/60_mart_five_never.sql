@@ -26,7 +26,8 @@
 -- the out-of-control flag or the severity that could still make it the event. Nothing found while one is open is
 -- no_data, never none: "坚决不能发生" cannot be reported as not happened on a case that may be it.
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
--- the input (the cases extract; for student_use both a registry snapshot and hair tests): a count of 0 then
+-- the input (the cases extract; for student_use both a registry snapshot that fills 是否在校学生 for someone, and
+-- hair tests; one person's blank is not a student): a count of 0 then
 -- proves nothing, and the status is no_data; an event found (a positive student's hair test in a year without
 -- a registry snapshot) has occurred all the same.
 create or replace table mart_five_never as
@@ -51,7 +52,12 @@ student_age_line as (
 ),
 
 registry_years as (   -- from the facts, so that this mart need not wait for the registry mart
-    select year(snapshot_date)::integer as year, max(snapshot_date) as last_snapshot from fact_registry group by 1
+    select
+        year(snapshot_date)::integer as year,
+        max(snapshot_date) as last_snapshot,
+        bool_or(is_student is not null) as students_recorded   -- 是否在校学生 filled for anyone in the year
+    from fact_registry
+    group by 1
 ),
 
 years as (
@@ -183,7 +189,8 @@ grid as (
         years.year,
         events.*,
         case
-            when events.event = 'student_use' then registry_years.year is not null and hair_years.year is not null
+            when events.event = 'student_use'
+                then coalesce(registry_years.students_recorded, false) and hair_years.year is not null
             else case_years.year is not null
         end as has_data,
         case
