@@ -83,8 +83,6 @@ current_period as (
         count(cases.case_id) filter (where banner_case and case_type = 'user_incident') as user_incidents,
         coalesce(list(case_id order by case_id) filter (where banner_case and case_type = 'user_incident'),
                  []::varchar[]) as user_incident_case_ids,
-        coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
-        coalesce(bool_or(outflow_unknown), false) as outflow_unknown,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(seized_g) filter (where banner_case), 0) as seized_g
     from periods
@@ -96,8 +94,6 @@ previous_period as (
     select
         periods.year,
         count(cases.case_id) filter (where banner_case and target_level in ('ministry', 'region')) as target_cases,
-        coalesce(sum(outflow_traffickers), 0)::bigint as outflow_suspects,
-        coalesce(bool_or(outflow_unknown), false) as outflow_unknown,
         count(cases.case_id) filter (where banner_case and user_crime) as user_crimes,
         coalesce(sum(suspects) filter (where banner_case), 0)::bigint as suspects,
         coalesce(sum(minor_suspects) filter (where banner_case), 0)::bigint as minor_suspects
@@ -106,7 +102,8 @@ previous_period as (
     group by periods.year
 ),
 
-outflow_windows as (   -- year Y and the three before it, each from 1 January to period_end's day
+outflow_windows as (   -- year Y and the three before it, each from 1 January to period_end's day (k = 0 and 1:
+                       -- the current and the previous period)
     select
         periods.year,
         back.k,
@@ -121,8 +118,8 @@ outflow_counted as (
         outflow_windows.year,
         outflow_windows.k,
         covered_back.year is not null as covered,
-        coalesce(sum(cases.outflow_traffickers), 0) as outflow,
-        coalesce(bool_or(cases.outflow_unknown), false) as unknown
+        case when not coalesce(bool_or(cases.outflow_unknown), false)
+            then coalesce(sum(cases.outflow_traffickers), 0)::bigint end as outflow   -- null: a record left it blank
     from outflow_windows
     left join cases on cases.filed_date between window_start and window_end
     left join covered as covered_back on covered_back.year = outflow_windows.year - outflow_windows.k
@@ -132,9 +129,9 @@ outflow_counted as (
 outflow_3y as (
     select
         year,
-        case when count(*) filter (where k <= 2 and covered and not unknown) = 3
+        case when count(outflow) filter (where k <= 2 and covered) = 3
             then avg(outflow) filter (where k <= 2) end as outflow_3y_avg,
-        case when count(*) filter (where k >= 1 and covered and not unknown) = 3
+        case when count(outflow) filter (where k >= 1 and covered) = 3
             then avg(outflow) filter (where k >= 1) end as outflow_3y_avg_previous
     from outflow_counted
     group by year
@@ -149,8 +146,8 @@ joined as (
         previously.year is not null as previous_has_data,
         current_period.*  exclude (year),
         previous_period.target_cases as previous_target_cases,
-        previous_period.outflow_suspects as previous_outflow_suspects,
-        previous_period.outflow_unknown as previous_outflow_unknown,
+        outflow_now.outflow as outflow_suspects,
+        outflow_before.outflow as previous_outflow_suspects,
         previous_period.user_crimes as previous_user_crimes,
         previous_period.suspects as previous_suspects,
         previous_period.minor_suspects as previous_minor_suspects
@@ -159,6 +156,8 @@ joined as (
     join previous_period using (year)
     left join covered on covered.year = periods.year
     left join covered as previously on previously.year = periods.year - 1
+    join outflow_counted as outflow_now on outflow_now.year = periods.year and outflow_now.k = 0
+    join outflow_counted as outflow_before on outflow_before.year = periods.year and outflow_before.k = 1
 ),
 
 final as (
@@ -181,9 +180,8 @@ final as (
         case when has_data then user_incidents end as user_incidents,
         case when has_data then user_incident_case_ids end as user_incident_case_ids,
         case when previous_has_data then previous_target_cases end as previous_target_cases,
-        case when has_data and not outflow_unknown then outflow_suspects end as outflow_suspects,
-        case when previous_has_data and not previous_outflow_unknown then previous_outflow_suspects end
-            as previous_outflow_suspects,
+        case when has_data then outflow_suspects end as outflow_suspects,
+        case when previous_has_data then previous_outflow_suspects end as previous_outflow_suspects,
         case when has_data then user_crimes end as user_crimes,
         case when previous_has_data then previous_user_crimes end as previous_user_crimes,
         case when previous_has_data then previous_suspects end as previous_suspects,

@@ -27,9 +27,8 @@
 -- no_data, never none: "坚决不能发生" cannot be reported as not happened on a case that may be it.
 -- Years: every year with a case, a registry snapshot or a hair test. has_data is false when the year lacks
 -- the input (the cases extract; for student_use both a registry snapshot that fills 是否在校学生 for someone, and
--- hair tests; one person's blank is not a student): a count of 0 then
--- proves nothing, and the status is no_data; an event found (a positive student's hair test in a year without
--- a registry snapshot) has occurred all the same.
+-- hair tests; one person's blank is not a student): a count of 0 then proves nothing, and the status is no_data;
+-- an event found (a positive student's hair test in a year without a registry snapshot) has occurred all the same.
 create or replace table mart_five_never as
 with events as (
     select
